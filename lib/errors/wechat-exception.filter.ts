@@ -1,0 +1,73 @@
+import { STATUS_CODES } from 'node:http';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Inject,
+  Injectable,
+  Optional,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { WECHAT_MATERIAL_OPTIONS } from '../wechat-material.module-definition.js';
+import type { WechatMaterialModuleOptions } from '../wechat-material.options.js';
+import { RETRY_AFTER_SECONDS, statusFor } from './errcode-status.table.js';
+import { WechatApiException } from './wechat-api.exception.js';
+import { WechatTransportException } from './wechat-transport.exception.js';
+
+/** Body of the filter's reply. `errcode`/`rid` only for `WechatApiException`. */
+export interface WechatErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  errcode?: number;
+  rid?: string;
+}
+
+/**
+ * Maps WeChat failures to HTTP answers (Express and Fastify, through HttpAdapterHost).
+ * Outside HTTP (RPC, WebSockets, GraphQL) it rethrows the exception unchanged.
+ */
+@Catch(WechatApiException, WechatTransportException)
+@Injectable()
+export class WechatExceptionFilter implements ExceptionFilter {
+  constructor(
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+    @Optional()
+    @Inject(WECHAT_MATERIAL_OPTIONS)
+    private readonly options?: WechatMaterialModuleOptions,
+  ) {}
+
+  /** The status and body this filter answers with (also used by the sample app's streams). */
+  toResponse(exception: WechatApiException | WechatTransportException): {
+    status: number;
+    body: WechatErrorBody;
+    headers: Record<string, string>;
+  } {
+    const status = statusFor(exception, this.options?.errorStatusOverrides ?? {});
+    const body: WechatErrorBody = {
+      statusCode: status,
+      error: STATUS_CODES[status] ?? 'Error',
+      message: exception.message,
+    };
+    const headers: Record<string, string> = {};
+    if (exception instanceof WechatApiException) {
+      body.errcode = exception.errcode;
+      if (exception.rid) body.rid = exception.rid;
+      const retryAfter = RETRY_AFTER_SECONDS[exception.errcode];
+      if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+    }
+    return { status, body, headers };
+  }
+
+  catch(exception: WechatApiException | WechatTransportException, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const adapter = this.adapterHost?.httpAdapter;
+    const res: unknown = host.switchToHttp().getResponse();
+    const { status, body, headers } = this.toResponse(exception);
+    if (!adapter) {
+      throw exception;
+    }
+    for (const [name, value] of Object.entries(headers)) adapter.setHeader(res, name, value);
+    adapter.reply(res, body, status);
+  }
+}

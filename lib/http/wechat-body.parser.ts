@@ -1,0 +1,61 @@
+/**
+ * Tolerant JSON for WeChat bodies: served as text/plain or JSON, with `\/` escapes (valid
+ * JSON) and, rarely, raw control characters inside strings (invalid JSON, repaired here).
+ */
+
+const CONTROL = /[\u0000-\u001f]/;
+
+/** Escapes raw control characters inside string literals; leaves everything else as is. */
+function escapeControlCharsInStrings(text: string): string {
+  let out = '';
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inString) {
+      if (escaped) {
+        escaped = false;
+      } else if (ch === '\\') {
+        escaped = true;
+      } else if (ch === '"') {
+        inString = false;
+      } else if (ch < ' ') {
+        out += '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
+        continue;
+      }
+    } else if (ch === '"') {
+      inString = true;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+/** A JSON object, or undefined when the body is empty, HTML, truncated or not an object. */
+export function parseWechatBody(raw: string): Record<string, unknown> | undefined {
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const first = text.trimStart()[0];
+  if (first !== '{') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    if (!CONTROL.test(text)) return undefined;
+    try {
+      value = JSON.parse(escapeControlCharsInStrings(text));
+    } catch {
+      return undefined;
+    }
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** WeChat's errcode as a number; 0 when absent (success usually has none). */
+export function errcodeOf(body: Record<string, unknown>): number {
+  const e = body.errcode;
+  if (e === undefined || e === null) return 0;
+  const n = typeof e === 'number' ? e : Number(e);
+  return Number.isFinite(n) ? n : 0;
+}

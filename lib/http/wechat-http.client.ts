@@ -1,0 +1,256 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { HttpService } from '@nestjs/axios';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import { LOG_CONTEXT, RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
+import type { ResolvedWechatOptions, WechatCallEvent } from '../wechat-material.options.js';
+import { WechatApiException } from '../errors/wechat-api.exception.js';
+import { WechatTransportException } from '../errors/wechat-transport.exception.js';
+import { redactSecrets } from './redact.js';
+import { isRetryableErrcode, isRetryableStatus, retryDelayMs, sleep } from './retry-policy.js';
+import { errcodeOf, parseWechatBody } from './wechat-body.parser.js';
+
+/** One logical call to WeChat; the client adds retries, deadlines and events. */
+export interface WechatRequest {
+  /** Pathname, e.g. `/cgi-bin/material/batchget_material`. */
+  path: string;
+  method: 'GET' | 'POST';
+  /** For events and logs only. */
+  appId?: string;
+  /** Sent as `access_token` in the query string unless null/undefined. */
+  accessToken?: string | null;
+  /** Extra query parameters (classic token: appid, secret). Never logged. */
+  query?: Record<string, string>;
+  /** JSON body for POST. */
+  body?: unknown;
+  /** Cancels the call, including backoff waits; rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Values to scrub from any errmsg that comes back (the secret for token calls). */
+  secrets?: readonly string[];
+  /** Shape check for a successful answer; failing it is a `bad_response`. */
+  accept?: (body: Record<string, unknown>) => boolean;
+}
+
+type AttemptResult =
+  | { kind: 'ok'; body: Record<string, unknown>; status: number }
+  | { kind: 'fail'; error: WechatApiException | WechatTransportException; retryable: boolean };
+
+const identity = (data: unknown): unknown => data;
+const acceptAny = (): boolean => true;
+/** Deadline marker, to tell our own timeout apart from the caller's abort. */
+const DEADLINE = Symbol('deadline');
+
+/**
+ * HTTP to WeChat through @nestjs/axios: keep-alive agents, a deadline per attempt
+ * (an AbortSignal, not axios' idle timeout), bounded retries with jittered backoff for
+ * -1/5xx/resets/timeouts only, tolerant parsing, and one event per attempt.
+ */
+@Injectable()
+export class WechatHttpClient implements OnModuleDestroy {
+  private readonly logger = new Logger(LOG_CONTEXT);
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
+  private readonly ownAgents: (HttpAgent | HttpsAgent)[] = [];
+  private readonly baseConfig: AxiosRequestConfig;
+  private subscriberFailureLogged = false;
+
+  constructor(
+    private readonly http: HttpService,
+    @Inject(RESOLVED_WECHAT_OPTIONS) private readonly options: ResolvedWechatOptions,
+  ) {
+    const agentOpts = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256 };
+    this.httpAgent = options.http.httpAgent ?? this.own(new HttpAgent(agentOpts));
+    this.httpsAgent = options.http.httpsAgent ?? this.own(new HttpsAgent(agentOpts));
+    this.baseConfig = {
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      // Raw text: WeChat's JSON needs tolerant parsing, and axios must not guess.
+      responseType: 'text',
+      transformResponse: identity,
+      validateStatus: () => true,
+      // A redirect would replay the access_token elsewhere; WeChat never redirects.
+      maxRedirects: 0,
+      maxContentLength: 64 * 1024 * 1024,
+      ...(options.http.proxy !== undefined ? { proxy: options.http.proxy } : {}),
+    };
+  }
+
+  private own<A extends HttpAgent | HttpsAgent>(agent: A): A {
+    this.ownAgents.push(agent);
+    return agent;
+  }
+
+  /** Closes the keep-alive sockets of the agents this client created. */
+  onModuleDestroy(): void {
+    for (const agent of this.ownAgents) agent.destroy();
+  }
+
+  /** Sends the request with retries; resolves with WeChat's JSON answer (errcode 0 / none). */
+  async request(req: WechatRequest): Promise<Record<string, unknown>> {
+    const { attempts, baseDelayMs, maxDelayMs } = this.options.retry;
+    const max = attempts + 1;
+    for (let attempt = 1; ; attempt++) {
+      if (req.signal?.aborted) throw req.signal.reason;
+      const started = performance.now();
+      const result = await this.attempt(req);
+      const retried = result.kind === 'fail' && result.retryable && attempt < max;
+      this.report(req, attempt, started, result, retried);
+      if (result.kind === 'ok') return result.body;
+      if (!retried) throw result.error;
+      await sleep(retryDelayMs(attempt, baseDelayMs, maxDelayMs), req.signal);
+    }
+  }
+
+  private async attempt(req: WechatRequest): Promise<AttemptResult> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(DEADLINE), this.options.timeoutMs);
+    const onCallerAbort = () => controller.abort(req.signal!.reason);
+    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    let res: AxiosResponse<string>;
+    try {
+      res = await this.http.axiosRef.request<string>({
+        ...this.baseConfig,
+        method: req.method,
+        url: this.url(req),
+        data: req.method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined,
+        headers:
+          req.method === 'POST'
+            ? { 'Content-Type': 'application/json', Accept: 'application/json, text/plain, */*' }
+            : { Accept: 'application/json, text/plain, */*' },
+        signal: controller.signal,
+      });
+    } catch (err) {
+      if (req.signal?.aborted) throw req.signal.reason;
+      const timedOut = controller.signal.aborted && controller.signal.reason === DEADLINE;
+      const code = errorCode(err);
+      return {
+        kind: 'fail',
+        error: new WechatTransportException(timedOut ? 'timeout' : 'network', req.path, {
+          code: timedOut ? 'ETIMEDOUT' : code,
+        }),
+        retryable: true,
+      };
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCallerAbort);
+    }
+    return this.classify(req, res.status, typeof res.data === 'string' ? res.data : '');
+  }
+
+  private classify(req: WechatRequest, status: number, text: string): AttemptResult {
+    if (status < 200 || status > 299) {
+      return {
+        kind: 'fail',
+        error: new WechatTransportException('http_status', req.path, { status }),
+        retryable: isRetryableStatus(status),
+      };
+    }
+    const body = parseWechatBody(text);
+    if (!body) {
+      return {
+        kind: 'fail',
+        error: new WechatTransportException('bad_response', req.path, { status }),
+        retryable: false,
+      };
+    }
+    const errcode = errcodeOf(body);
+    if (errcode !== 0) {
+      const errmsg = typeof body.errmsg === 'string' ? body.errmsg : '';
+      const secrets = [req.accessToken, ...(req.secrets ?? [])].filter(
+        (s): s is string => typeof s === 'string',
+      );
+      return {
+        kind: 'fail',
+        error: new WechatApiException(errcode, redactSecrets(errmsg, secrets), req.path),
+        retryable: isRetryableErrcode(errcode),
+      };
+    }
+    if (!(req.accept ?? acceptAny)(body)) {
+      return {
+        kind: 'fail',
+        error: new WechatTransportException('bad_response', req.path, { status }),
+        retryable: false,
+      };
+    }
+    return { kind: 'ok', body, status };
+  }
+
+  private url(req: WechatRequest): string {
+    const params = new URLSearchParams(req.query);
+    if (req.accessToken) params.set('access_token', req.accessToken);
+    const qs = params.toString();
+    return `${this.options.baseUrl}${req.path}${qs ? `?${qs}` : ''}`;
+  }
+
+  private report(
+    req: WechatRequest,
+    attempt: number,
+    started: number,
+    result: AttemptResult,
+    retried: boolean,
+  ): void {
+    const { onCall, logCalls } = this.options;
+    const failed = result.kind === 'fail';
+    const wantsLog = logCalls === true || (logCalls === 'errors' && failed);
+    if (!onCall && !wantsLog) return;
+    const event: WechatCallEvent = {
+      path: req.path,
+      appId: req.appId,
+      attempt,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      outcome: 'ok',
+      retried,
+    };
+    if (result.kind === 'ok') {
+      event.status = result.status;
+    } else if (result.error instanceof WechatApiException) {
+      event.outcome = 'errcode';
+      event.errcode = result.error.errcode;
+      if (result.error.rid) event.rid = result.error.rid;
+      event.status = 200;
+    } else {
+      event.outcome = 'transport';
+      if (result.error.status !== undefined) event.status = result.error.status;
+    }
+    if (wantsLog) this.log(event, result);
+    if (onCall) {
+      try {
+        onCall(event);
+      } catch (err) {
+        if (!this.subscriberFailureLogged) {
+          this.subscriberFailureLogged = true;
+          const name = err instanceof Error ? err.name : typeof err;
+          this.logger.error(
+            `onCall subscriber threw (${name}); the call went on. Further subscriber errors are not logged.`,
+          );
+        }
+      }
+    }
+  }
+
+  private log(e: WechatCallEvent, result: AttemptResult): void {
+    const parts = [`${e.path}`, `attempt=${e.attempt}`, `ms=${e.durationMs}`];
+    if (e.status !== undefined) parts.push(`status=${e.status}`);
+    if (e.outcome === 'ok') {
+      this.logger.debug(`ok ${parts.join(' ')}`);
+      return;
+    }
+    if (e.errcode !== undefined) parts.push(`errcode=${e.errcode}`);
+    if (e.rid) parts.push(`rid=${e.rid}`);
+    if (result.kind === 'fail' && result.error instanceof WechatTransportException) {
+      parts.push(`reason=${result.error.reason}`);
+    }
+    if (e.retried) parts.push('retrying');
+    this.logger.warn(`${e.outcome} ${parts.join(' ')}`);
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (err && typeof err === 'object' && 'code' in err) {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

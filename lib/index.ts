@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+
+export { WechatMaterialModule } from './wechat-material.module.js';
+export {
+  WECHAT_MATERIAL_OPTIONS,
+  type WechatMaterialModuleAsyncOptions,
+  type WechatMaterialOptionsFactory,
+} from './wechat-material.module-definition.js';
+export type {
+  WechatMaterialModuleOptions,
+  WechatCallEvent,
+} from './wechat-material.options.js';
+
+export { MaterialService } from './material/material.service.js';
+export { BatchGetMaterialDto } from './material/batch-get-material.dto.js';
+export {
+  MATERIAL_TYPES,
+  type MaterialType,
+  type MaterialClient,
+  type NewsMaterialPage,
+  type FileMaterialPage,
+  type NewsMaterialItem,
+  type FileMaterialItem,
+  type NewsArticle,
+  type MaterialCount,
+} from './material/material.types.js';
+
+export { AccessTokenService } from './token/access-token.service.js';
+export type { AccessTokenProvider } from './token/access-token-provider.interface.js';
+export type { TokenStore, StoredToken } from './token/token-store.interface.js';
+
+export { QuotaService, type WechatQuota } from './quota/quota.service.js';
+
+export { WechatApiException } from './errors/wechat-api.exception.js';
+export { WechatTransportException } from './errors/wechat-transport.exception.js';
+export { WechatValidationException } from './errors/wechat-validation.exception.js';
+export { WechatConfigurationException } from './errors/wechat-configuration.exception.js';
+export { WechatExceptionFilter } from './errors/wechat-exception.filter.js';

@@ -1,0 +1,28 @@
+import { validateSync } from 'class-validator';
+import { WechatValidationException } from '../errors/wechat-validation.exception.js';
+import { BatchGetMaterialDto, MAX_OFFSET } from './batch-get-material.dto.js';
+import { MATERIAL_TYPES, type BatchGetMaterialQuery, type MaterialType } from './material.types.js';
+
+const isInt = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/**
+ * Checks a batchget query before any request. Valid input takes a plain fast path; the
+ * rejection itself comes from class-validator on BatchGetMaterialDto, so the messages are
+ * exactly ValidationPipe's.
+ */
+export function assertBatchGetQuery(q: unknown): asserts q is BatchGetMaterialQuery {
+  if (q !== null && typeof q === 'object') {
+    const { type, offset, count } = q as Record<string, unknown>;
+    if (
+      MATERIAL_TYPES.includes(type as MaterialType) &&
+      isInt(offset, 0, MAX_OFFSET) &&
+      isInt(count, 1, 20)
+    ) {
+      return;
+    }
+  }
+  const dto = Object.assign(new BatchGetMaterialDto(), q !== null && typeof q === 'object' ? q : {});
+  const messages = validateSync(dto).flatMap((e) => Object.values(e.constraints ?? {}));
+  throw new WechatValidationException(messages.length > 0 ? messages : ['query must be an object']);
+}

@@ -1,0 +1,87 @@
+import { PATHS } from '../wechat-material.constants.js';
+import type { AccessTokenService } from '../token/access-token.service.js';
+import type { WechatHttpClient } from '../http/wechat-http.client.js';
+import { assertBatchGetQuery } from './material-input.validator.js';
+import { iterateMaterials } from './iterate-materials.js';
+import type {
+  BatchGetMaterialQuery,
+  FileMaterialItem,
+  FileMaterialPage,
+  IterateMaterialsOptions,
+  MaterialClient,
+  MaterialCount,
+  MaterialType,
+  NewsMaterialItem,
+  NewsMaterialPage,
+} from './material.types.js';
+
+const COUNT_FIELDS = ['voice_count', 'video_count', 'image_count', 'news_count'] as const;
+
+const isPage = (b: Record<string, unknown>): boolean => Array.isArray(b.item);
+
+const isCount = (b: Record<string, unknown>): boolean =>
+  COUNT_FIELDS.some((f) => f in b) &&
+  COUNT_FIELDS.every((f) => b[f] === undefined || typeof b[f] === 'number');
+
+/** The material API acting for one appId. */
+export class AccountMaterialClient implements MaterialClient {
+  constructor(
+    readonly appId: string | undefined,
+    private readonly tokens: AccessTokenService,
+    private readonly http: WechatHttpClient,
+  ) {}
+
+  batchGetMaterial(q: { type: 'news'; offset: number; count: number }): Promise<NewsMaterialPage>;
+  batchGetMaterial(q: {
+    type: 'image' | 'video' | 'voice';
+    offset: number;
+    count: number;
+  }): Promise<FileMaterialPage>;
+  batchGetMaterial(q: BatchGetMaterialQuery): Promise<NewsMaterialPage | FileMaterialPage>;
+  batchGetMaterial(q: BatchGetMaterialQuery): Promise<NewsMaterialPage | FileMaterialPage> {
+    try {
+      assertBatchGetQuery(q);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.fetchPage(q);
+  }
+
+  /** A page without input checks (callers validated already); `signal` cancels it. */
+  fetchPage(
+    q: BatchGetMaterialQuery,
+    signal?: AbortSignal,
+  ): Promise<NewsMaterialPage | FileMaterialPage> {
+    const body = { type: q.type, offset: q.offset, count: q.count };
+    return this.tokens.withToken(this.appId, (accessToken) =>
+      this.http.request({
+        path: PATHS.batchGetMaterial,
+        method: 'POST',
+        appId: this.appId,
+        accessToken,
+        body,
+        signal,
+        accept: isPage,
+      }),
+    ) as Promise<NewsMaterialPage | FileMaterialPage>;
+  }
+
+  getMaterialCount(): Promise<MaterialCount> {
+    return this.tokens.withToken(this.appId, (accessToken) =>
+      this.http.request({
+        path: PATHS.materialCount,
+        method: 'GET',
+        appId: this.appId,
+        accessToken,
+        accept: isCount,
+      }),
+    ) as Promise<MaterialCount>;
+  }
+
+  iterateMaterials(
+    type: MaterialType,
+    opts: IterateMaterialsOptions = {},
+  ): AsyncIterable<NewsMaterialItem | FileMaterialItem> {
+    return iterateMaterials((q, signal) => this.fetchPage(q, signal), type, opts);
+  }
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
+import type { ResolvedWechatOptions } from '../wechat-material.options.js';
+import { AccessTokenService } from '../token/access-token.service.js';
+import { WechatHttpClient } from '../http/wechat-http.client.js';
+import { AccountMaterialClient } from './material.client.js';
+import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
+import type {
+  BatchGetMaterialQuery,
+  FileMaterialItem,
+  FileMaterialPage,
+  IterateMaterialsOptions,
+  MaterialClient,
+  MaterialCount,
+  MaterialType,
+  NewsMaterialItem,
+  NewsMaterialPage,
+} from './material.types.js';
+
+/**
+ * The permanent material library of the configured Official Account (`options.appId`);
+ * `forAccount(appId)` gives the same API for another account.
+ */
+@Injectable()
+export class MaterialService implements MaterialClient {
+  private readonly main: AccountMaterialClient;
+
+  constructor(
+    @Inject(RESOLVED_WECHAT_OPTIONS) private readonly options: ResolvedWechatOptions,
+    private readonly tokens: AccessTokenService,
+    private readonly http: WechatHttpClient,
+  ) {
+    this.main = new AccountMaterialClient(options.appId, tokens, http);
+  }
+
+  /** One page (`count` 1..20) of one type. Input is checked before any request. */
+  batchGetMaterial(q: { type: 'news'; offset: number; count: number }): Promise<NewsMaterialPage>;
+  batchGetMaterial(q: {
+    type: 'image' | 'video' | 'voice';
+    offset: number;
+    count: number;
+  }): Promise<FileMaterialPage>;
+  batchGetMaterial(q: BatchGetMaterialQuery): Promise<NewsMaterialPage | FileMaterialPage>;
+  batchGetMaterial(q: BatchGetMaterialQuery): Promise<NewsMaterialPage | FileMaterialPage> {
+    return this.main.batchGetMaterial(q);
+  }
+
+  /** `get_materialcount`: how many items of each type the library holds. */
+  getMaterialCount(): Promise<MaterialCount> {
+    return this.main.getMaterialCount();
+  }
+
+  /** Every item of a type, each media_id once, in WeChat's order (newest first). */
+  iterateMaterials(
+    type: MaterialType,
+    opts?: IterateMaterialsOptions,
+  ): AsyncIterable<NewsMaterialItem | FileMaterialItem> {
+    return this.main.iterateMaterials(type, opts);
+  }
+
+  /**
+   * The same API for another Official Account. Throws WechatConfigurationException at once
+   * (no request) when appId has no credentials in `accounts`/`appId` and no provider is set.
+   */
+  forAccount(appId: string): MaterialClient {
+    if (typeof appId !== 'string' || appId.trim() === '') {
+      throw new WechatConfigurationException(
+        'forAccount(appId): appId must be a non-empty string',
+        ['appId'],
+      );
+    }
+    this.tokens.assertKnownAccount(appId);
+    // Clients are stateless (tokens live in AccessTokenService), so a new one is cheap.
+    return appId === this.options.appId
+      ? this.main
+      : new AccountMaterialClient(appId, this.tokens, this.http);
+  }
+}

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { HttpModule } from '@nestjs/axios';
+import { RESOLVED_WECHAT_OPTIONS } from './wechat-material.constants.js';
+import {
+  ConfigurableModuleClass,
+  WECHAT_MATERIAL_OPTIONS,
+} from './wechat-material.module-definition.js';
+import { resolveWechatOptions } from './wechat-material.options-resolver.js';
+import type { WechatMaterialModuleOptions } from './wechat-material.options.js';
+import { WechatHttpClient } from './http/wechat-http.client.js';
+import { AccessTokenService } from './token/access-token.service.js';
+import { MaterialService } from './material/material.service.js';
+import { QuotaService } from './quota/quota.service.js';
+import { WechatExceptionFilter } from './errors/wechat-exception.filter.js';
+
+/**
+ * `WechatMaterialModule.forRoot(options)` / `forRootAsync({ useFactory, inject, imports,
+ * useClass, useExisting, isGlobal })`. Options are validated when the module is compiled.
+ */
+@Module({
+  imports: [HttpModule],
+  providers: [
+    {
+      provide: RESOLVED_WECHAT_OPTIONS,
+      useFactory: (options: WechatMaterialModuleOptions) => resolveWechatOptions(options),
+      inject: [WECHAT_MATERIAL_OPTIONS],
+    },
+    WechatHttpClient,
+    AccessTokenService,
+    MaterialService,
+    QuotaService,
+    WechatExceptionFilter,
+  ],
+  exports: [
+    WECHAT_MATERIAL_OPTIONS,
+    MaterialService,
+    AccessTokenService,
+    QuotaService,
+    WechatExceptionFilter,
+  ],
+})
+export class WechatMaterialModule extends ConfigurableModuleClass {}
