@@ -6,10 +6,7 @@ export {
   type WechatMaterialModuleAsyncOptions,
   type WechatMaterialOptionsFactory,
 } from './wechat-material.module-definition.js';
-export type {
-  WechatMaterialModuleOptions,
-  WechatCallEvent,
-} from './wechat-material.options.js';
+export type { WechatMaterialModuleOptions, WechatCallEvent } from './wechat-material.options.js';
 
 export { MaterialService } from './material/material.service.js';
 export { BatchGetMaterialDto } from './material/batch-get-material.dto.js';

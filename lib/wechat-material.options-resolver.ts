@@ -26,8 +26,14 @@ export function resolveWechatOptions(
   const bad = (field: string, hint: string) => problems.push({ field, hint });
 
   const provider = o.accessTokenProvider;
-  if (provider !== undefined && (provider === null || typeof provider.getAccessToken !== 'function')) {
-    bad('accessTokenProvider', 'must be an object with a getAccessToken({ appId, forceRefresh }) method');
+  if (
+    provider !== undefined &&
+    (provider === null || typeof provider.getAccessToken !== 'function')
+  ) {
+    bad(
+      'accessTokenProvider',
+      'must be an object with a getAccessToken({ appId, forceRefresh }) method',
+    );
   }
   if (!provider) {
     if (!isNonEmptyString(o.appId)) {
@@ -37,9 +43,14 @@ export function resolveWechatOptions(
       bad('appSecret', 'is missing: set appId and appSecret, or pass accessTokenProvider');
     }
   } else {
-    if (o.appId !== undefined && !isNonEmptyString(o.appId)) bad('appId', 'must be a non-empty string');
+    if (o.appId !== undefined && !isNonEmptyString(o.appId))
+      bad('appId', 'must be a non-empty string');
   }
-  if (o.tokenEndpoint !== undefined && o.tokenEndpoint !== 'stable' && o.tokenEndpoint !== 'classic') {
+  if (
+    o.tokenEndpoint !== undefined &&
+    o.tokenEndpoint !== 'stable' &&
+    o.tokenEndpoint !== 'classic'
+  ) {
     bad('tokenEndpoint', "must be 'stable' or 'classic'");
   }
   const store = o.tokenStore;
@@ -78,10 +89,13 @@ export function resolveWechatOptions(
   if (o.retry !== undefined && (o.retry === null || typeof o.retry !== 'object')) {
     bad('retry', 'must be an object { attempts, baseDelayMs, maxDelayMs }');
   } else {
-    if (retry.attempts !== undefined && !(isNonNegativeInt(retry.attempts) && retry.attempts <= 10)) {
+    if (
+      retry.attempts !== undefined &&
+      !(isNonNegativeInt(retry.attempts) && retry.attempts <= 10)
+    ) {
       bad('retry.attempts', 'must be an integer from 0 to 10');
     }
-    if (retry.baseDelayMs !== undefined && !(isNonNegativeInt(retry.baseDelayMs))) {
+    if (retry.baseDelayMs !== undefined && !isNonNegativeInt(retry.baseDelayMs)) {
       bad('retry.baseDelayMs', 'must be an integer >= 0');
     }
     if (retry.maxDelayMs !== undefined && !isNonNegativeInt(retry.maxDelayMs)) {
@@ -94,7 +108,10 @@ export function resolveWechatOptions(
       bad('errorStatusOverrides', 'must map errcodes to HTTP statuses, e.g. { 40007: 410 }');
     } else {
       for (const [code, status] of Object.entries(overrides)) {
-        if (!/^-?\d+$/.test(code) || !(Number.isInteger(status) && status >= 400 && status <= 599)) {
+        if (
+          !/^-?\d+$/.test(code) ||
+          !(Number.isInteger(status) && status >= 400 && status <= 599)
+        ) {
           bad(`errorStatusOverrides`, 'keys must be errcodes and values HTTP statuses 400..599');
           break;
         }

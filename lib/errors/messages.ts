@@ -10,7 +10,9 @@ export const quotaHint = (path: string): string =>
   ` (daily quota reached: look it up with QuotaService.getQuota('${path}'), ` +
   `i.e. POST /cgi-bin/openapi/quota/get, and reset it in the WeChat admin console)`;
 
-export const invalidOptionsMessage = (problems: readonly { field: string; hint: string }[]): string =>
+export const invalidOptionsMessage = (
+  problems: readonly { field: string; hint: string }[],
+): string =>
   `Invalid WechatMaterialModule options: ${problems.map((p) => `${p.field} ${p.hint}`).join('; ')}`;
 
 export const unknownAccountMessage = (): string =>

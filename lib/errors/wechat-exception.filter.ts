@@ -64,10 +64,44 @@ export class WechatExceptionFilter implements ExceptionFilter {
     const adapter = this.adapterHost?.httpAdapter;
     const res: unknown = host.switchToHttp().getResponse();
     const { status, body, headers } = this.toResponse(exception);
-    if (!adapter) {
-      throw exception;
+    if (adapter) {
+      for (const [name, value] of Object.entries(headers)) adapter.setHeader(res, name, value);
+      adapter.reply(res, body, status);
+      return;
     }
-    for (const [name, value] of Object.entries(headers)) adapter.setHeader(res, name, value);
-    adapter.reply(res, body, status);
+    // Built with `new WechatExceptionFilter()` outside DI: answer through the raw response.
+    replyWithoutAdapter(res, status, body, headers, exception);
+  }
+}
+
+interface ExpressLikeResponse {
+  status(code: number): ExpressLikeResponse;
+  setHeader(name: string, value: string): void;
+  json(body: unknown): void;
+}
+interface FastifyLikeReply {
+  code(code: number): FastifyLikeReply;
+  header(name: string, value: string): FastifyLikeReply;
+  send(body: unknown): void;
+}
+
+function replyWithoutAdapter(
+  res: unknown,
+  status: number,
+  body: WechatErrorBody,
+  headers: Record<string, string>,
+  exception: Error,
+): void {
+  const r = res as Partial<ExpressLikeResponse & FastifyLikeReply> | null;
+  if (r && typeof r.code === 'function' && typeof r.send === 'function') {
+    const reply = res as FastifyLikeReply;
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+    reply.code(status).send(body);
+  } else if (r && typeof r.status === 'function' && typeof r.json === 'function') {
+    const response = res as ExpressLikeResponse;
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(status).json(body);
+  } else {
+    throw exception;
   }
 }

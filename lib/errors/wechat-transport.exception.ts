@@ -20,7 +20,10 @@ export class WechatTransportException extends Error {
     path: string,
     opts: { status?: number; code?: string } = {},
   ) {
-    super(transportErrorMessage(path, reason), opts.code ? { cause: { code: opts.code } } : undefined);
+    super(
+      transportErrorMessage(path, reason),
+      opts.code ? { cause: { code: opts.code } } : undefined,
+    );
     this.reason = reason;
     this.path = path;
     if (opts.status !== undefined) this.status = opts.status;

@@ -3,6 +3,7 @@
  * JSON) and, rarely, raw control characters inside strings (invalid JSON, repaired here).
  */
 
+// eslint-disable-next-line no-control-regex -- finding raw control characters is the point
 const CONTROL = /[\u0000-\u001f]/;
 
 /** Escapes raw control characters inside string literals; leaves everything else as is. */

@@ -22,7 +22,10 @@ export function assertBatchGetQuery(q: unknown): asserts q is BatchGetMaterialQu
       return;
     }
   }
-  const dto = Object.assign(new BatchGetMaterialDto(), q !== null && typeof q === 'object' ? q : {});
+  const dto = Object.assign(
+    new BatchGetMaterialDto(),
+    q !== null && typeof q === 'object' ? q : {},
+  );
   const messages = validateSync(dto).flatMap((e) => Object.values(e.constraints ?? {}));
   throw new WechatValidationException(messages.length > 0 ? messages : ['query must be an object']);
 }

@@ -2,7 +2,12 @@
 export type MaterialType = 'image' | 'video' | 'voice' | 'news';
 
 /** `['image', 'video', 'voice', 'news']` */
-export const MATERIAL_TYPES: readonly MaterialType[] = Object.freeze(['image', 'video', 'voice', 'news']);
+export const MATERIAL_TYPES: readonly MaterialType[] = Object.freeze([
+  'image',
+  'video',
+  'voice',
+  'news',
+]);
 
 /** One article of a legacy news (图文) item. Unknown fields WeChat adds are kept. */
 export interface NewsArticle {

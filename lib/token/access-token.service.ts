@@ -7,11 +7,9 @@ import { noTokenMessage, unknownAccountMessage } from '../errors/messages.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
 import { MemoryTokenStore } from './memory-token.store.js';
 import type { StoredToken, TokenStore } from './token-store.interface.js';
-import {
-  ClassicTokenFetcher,
-  StableTokenFetcher,
-  type TokenFetcher,
-} from './token-fetcher.js';
+import type { TokenFetcher } from './token-fetcher.js';
+import { StableTokenFetcher } from './stable-token.fetcher.js';
+import { ClassicTokenFetcher } from './classic-token.fetcher.js';
 
 /** Business-call errcodes that mean "this token is bad or expired". */
 export const TOKEN_REJECTED_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
@@ -50,7 +48,9 @@ export class AccessTokenService {
   ) {
     this.store = options.tokenStore ?? new MemoryTokenStore();
     this.fetcher =
-      options.tokenEndpoint === 'classic' ? new ClassicTokenFetcher(http) : new StableTokenFetcher(http);
+      options.tokenEndpoint === 'classic'
+        ? new ClassicTokenFetcher(http)
+        : new StableTokenFetcher(http);
   }
 
   /**
@@ -61,7 +61,8 @@ export class AccessTokenService {
     const appId = opts.appId ?? this.options.appId;
     this.assertKnownAccount(appId);
     const token = await this.resolve(appId, opts.forceRefresh ? { force: true } : {});
-    if (token === null) throw new WechatConfigurationException(noTokenMessage(), ['accessTokenProvider']);
+    if (token === null)
+      throw new WechatConfigurationException(noTokenMessage(), ['accessTokenProvider']);
     return token;
   }
 
@@ -87,7 +88,10 @@ export class AccessTokenService {
    * Runs `call` with a token; on 40001/40014/42001 drops that token, gets one fresh token
    * and replays once. Never loops.
    */
-  async withToken<T>(appId: string | undefined, call: (token: string | null) => Promise<T>): Promise<T> {
+  async withToken<T>(
+    appId: string | undefined,
+    call: (token: string | null) => Promise<T>,
+  ): Promise<T> {
     const token = await this.resolve(appId, {});
     try {
       return await call(token);
@@ -98,7 +102,12 @@ export class AccessTokenService {
     try {
       return await call(fresh);
     } catch (err) {
-      if (isTokenRejection(err) && !this.options.accessTokenProvider && appId !== undefined && fresh) {
+      if (
+        isTokenRejection(err) &&
+        !this.options.accessTokenProvider &&
+        appId !== undefined &&
+        fresh
+      ) {
         // The replay failed too: drop the token; if WeChat handed back the very token it
         // had rejected, the next fetch asks stable_token for a new one (force_refresh).
         if (fresh === token) this.stale.set(appId, fresh);
@@ -189,13 +198,19 @@ export class AccessTokenService {
       fetched = await this.fetcher.fetch({ appId, appSecret: this.secretOf(appId)!, forceRefresh });
     } catch (err) {
       if (err instanceof WechatApiException && TOKEN_FATAL_ERRCODES.has(err.errcode)) {
-        this.cooldowns.set(appId, { error: err, until: Date.now() + this.options.tokenErrorCooldownMs });
+        this.cooldowns.set(appId, {
+          error: err,
+          until: Date.now() + this.options.tokenErrorCooldownMs,
+        });
       }
       throw err;
     }
     const lifetimeMs = fetched.expiresInSeconds * 1000;
     const marginMs = Math.min(this.options.refreshMarginSeconds * 1000, lifetimeMs / 2);
-    const entry: StoredToken = { token: fetched.token, expiresAt: Date.now() + lifetimeMs - marginMs };
+    const entry: StoredToken = {
+      token: fetched.token,
+      expiresAt: Date.now() + lifetimeMs - marginMs,
+    };
     this.local.set(key, entry);
     await this.store.set(key, entry);
     return entry.token;
