@@ -1,0 +1,1 @@
+export { RedisTokenStore, type RedisTokenStoreOptions } from './redis-token.store.js';
