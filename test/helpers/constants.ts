@@ -1,0 +1,18 @@
+/** Credentials the fake knows; the secret is long and distinctive so leak checks mean something. */
+export const APP_ID = 'wx_unit_app';
+export const APP_SECRET = 'unit_secret_9f8e7d6c5b4a3210';
+export const OTHER_APP_ID = 'wx_other_app';
+export const OTHER_APP_SECRET = 'other_secret_0a1b2c3d4e5f6789';
+
+export const FAKE_ACCOUNTS: Record<string, string> = {
+  [APP_ID]: APP_SECRET,
+  [OTHER_APP_ID]: OTHER_APP_SECRET,
+};
+
+export const PATHS = {
+  batchGet: '/cgi-bin/material/batchget_material',
+  count: '/cgi-bin/material/get_materialcount',
+  stableToken: '/cgi-bin/stable_token',
+  classicToken: '/cgi-bin/token',
+  quota: '/cgi-bin/openapi/quota/get',
+} as const;

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Test } from '@nestjs/testing';
+import {
+  WechatApiException,
+  WechatExceptionFilter,
+  WechatMaterialModule,
+  WechatTransportException,
+} from '../../../lib/index.js';
+import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
+import { APP_ID, APP_SECRET, PATHS } from '../../helpers/constants.js';
+import { CapturingLogger } from '../../helpers/capturing-logger.js';
+import { rejectionOf } from '../../helpers/wait.js';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  410: 'Gone',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** API.md, "WechatExceptionFilter": errcode → HTTP status. */
+const TABLE: [errcode: number, status: number][] = [
+  [-1, 503],
+  [40001, 502],
+  [40014, 502],
+  [42001, 502],
+  [40002, 500],
+  [41001, 500],
+  [43002, 500],
+  [44002, 500],
+  [47001, 500],
+  [61024, 500],
+  [40004, 400],
+  [40007, 404],
+  [40013, 502],
+  [40125, 502],
+  [40243, 502],
+  [40164, 502],
+  [45009, 429],
+  [45011, 429],
+  [48001, 403],
+  [50001, 403],
+  [50002, 403],
+  [45103, 410],
+  [45106, 410],
+  [89501, 503],
+  [89503, 503],
+  [40003, 502], // any other
+  [99999, 502], // any other
+];
+
+describe('every errcode of the table, from a real answer to the filter reply', () => {
+  let t: TestModule;
+
+  beforeAll(async () => {
+    t = await createTestModule();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  beforeEach(() => {
+    t.server.clearFaults();
+    t.server.resetCounters();
+  });
+
+  it.each(TABLE)('errcode %d → HTTP %d', async (errcode, status) => {
+    const errmsg = `some reason for ${errcode} hint: [Zq7.x-1!]`;
+    // -1 is retried and a rejected token is refreshed and replayed: fail every attempt.
+    const times = errcode === -1 ? 3 : [40001, 40014, 42001].includes(errcode) ? 2 : 1;
+    t.server.failNext(PATHS.batchGet, { errcode, errmsg }, times);
+    const err = await rejectionOf(
+      t.material.batchGetMaterial({ type: 'image', offset: 0, count: 20 }),
+    );
+    expect(err).toBeInstanceOf(WechatApiException);
+    expect(err).toBeInstanceOf(Error);
+    const e = err as WechatApiException;
+    expect(e.name).toBe('WechatApiException');
+    expect(e.errcode).toBe(errcode);
+    // WeChat's errmsg as sent: ours plus the rid the fake appends, like WeChat since 2020.
+    const sent = /^(.*) rid: ([0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8})$/.exec(e.errmsg);
+    expect(sent?.[1]).toBe(errmsg);
+    const rid = sent![2]!;
+    expect(e.rid).toBe(rid);
+    // The rid starts with the Unix time of the answer.
+    expect(Math.abs(parseInt(rid.slice(0, 8), 16) - Date.now() / 1000)).toBeLessThan(60);
+    expect(e.path).toBe(PATHS.batchGet);
+    const base = `WeChat API error ${errcode} on ${PATHS.batchGet}: some reason for ${errcode}`;
+    if (errcode === 45009) {
+      expect(e.message.startsWith(`${base} `)).toBe(true);
+      expect(e.message).toContain('QuotaService.getQuota');
+    } else {
+      expect(e.message).toBe(base);
+    }
+    expect(t.server.requests[PATHS.batchGet]).toBe(times);
+
+    const reply = t.filter.toResponse(e);
+    expect(reply.status).toBe(status);
+    expect(reply.body).toEqual({
+      statusCode: status,
+      error: STATUS_TEXT[status],
+      message: e.message,
+      errcode,
+      rid,
+    });
+    expect(reply.headers).toEqual(errcode === 45011 ? { 'Retry-After': '60' } : {});
+  });
+
+  it('transport: our own timeout → 504, everything else → 502; no errcode/rid in the body', () => {
+    const cases: [WechatTransportException, number][] = [
+      [new WechatTransportException('timeout', PATHS.batchGet), 504],
+      [new WechatTransportException('network', PATHS.batchGet, { code: 'ECONNRESET' }), 502],
+      [new WechatTransportException('http_status', PATHS.batchGet, { status: 502 }), 502],
+      [new WechatTransportException('http_status', PATHS.batchGet, { status: 504 }), 502],
+      [new WechatTransportException('http_status', PATHS.batchGet, { status: 404 }), 502],
+      [new WechatTransportException('bad_response', PATHS.batchGet, { status: 200 }), 502],
+    ];
+    for (const [e, status] of cases) {
+      const reply = t.filter.toResponse(e);
+      expect(reply.status).toBe(status);
+      expect(reply.body).toEqual({
+        statusCode: status,
+        error: STATUS_TEXT[status],
+        message: `WeChat request to ${PATHS.batchGet} failed: ${e.reason}`,
+      });
+      expect(reply.headers).toEqual({});
+    }
+  });
+
+  it('a hint-only errmsg gives no rid field in the reply', () => {
+    const reply = t.filter.toResponse(
+      new WechatApiException(40007, 'invalid media_id hint: [p4t0-0]', PATHS.batchGet),
+    );
+    expect(reply.body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `WeChat API error 40007 on ${PATHS.batchGet}: invalid media_id`,
+      errcode: 40007,
+    });
+    expect(reply.body).not.toHaveProperty('rid');
+  });
+});
+
+describe('errorStatusOverrides', () => {
+  it('changes single entries and leaves the rest of the table alone', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WechatMaterialModule.forRoot({
+          appId: APP_ID,
+          appSecret: APP_SECRET,
+          errorStatusOverrides: { 40007: 410, 45009: 503 },
+        }),
+      ],
+    })
+      .setLogger(new CapturingLogger())
+      .compile();
+    try {
+      const filter = moduleRef.get(WechatExceptionFilter);
+      const status = (errcode: number) =>
+        filter.toResponse(new WechatApiException(errcode, 'x', PATHS.batchGet)).status;
+      expect(status(40007)).toBe(410);
+      expect(filter.toResponse(new WechatApiException(40007, 'x', PATHS.batchGet)).body.error).toBe(
+        'Gone',
+      );
+      expect(status(45009)).toBe(503);
+      expect(status(40004)).toBe(400);
+      expect(status(45011)).toBe(429);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});
