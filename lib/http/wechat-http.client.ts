@@ -35,7 +35,9 @@ export interface WechatRequest {
 
 type AttemptResult =
   | { kind: 'ok'; body: Record<string, unknown>; status: number }
-  | { kind: 'fail'; error: WechatApiException | WechatTransportException; retryable: boolean };
+  | { kind: 'fail'; error: WechatApiException | WechatTransportException; retryable: boolean }
+  /** The caller's signal aborted the attempt: reported as a transport outcome, then rethrown. */
+  | { kind: 'cancelled'; reason: unknown };
 
 const identity = (data: unknown): unknown => data;
 const acceptAny = (): boolean => true;
@@ -98,6 +100,7 @@ export class WechatHttpClient implements OnModuleDestroy {
       const retried = result.kind === 'fail' && result.retryable && attempt < max;
       this.report(req, attempt, started, result, retried);
       if (result.kind === 'ok') return result.body;
+      if (result.kind === 'cancelled') throw result.reason;
       if (!retried) throw result.error;
       await sleep(retryDelayMs(attempt, baseDelayMs, maxDelayMs), req.signal);
     }
@@ -122,7 +125,7 @@ export class WechatHttpClient implements OnModuleDestroy {
         signal: controller.signal,
       });
     } catch (err) {
-      if (req.signal?.aborted) throw req.signal.reason;
+      if (req.signal?.aborted) return { kind: 'cancelled', reason: req.signal.reason };
       const timedOut = controller.signal.aborted && controller.signal.reason === DEADLINE;
       const code = errorCode(err);
       return {
@@ -192,7 +195,7 @@ export class WechatHttpClient implements OnModuleDestroy {
     retried: boolean,
   ): void {
     const { onCall, logCalls } = this.options;
-    const failed = result.kind === 'fail';
+    const failed = result.kind !== 'ok';
     const wantsLog = logCalls === true || (logCalls === 'errors' && failed);
     if (!onCall && !wantsLog) return;
     const event: WechatCallEvent = {
@@ -205,6 +208,8 @@ export class WechatHttpClient implements OnModuleDestroy {
     };
     if (result.kind === 'ok') {
       event.status = result.status;
+    } else if (result.kind === 'cancelled') {
+      event.outcome = 'transport';
     } else if (result.error instanceof WechatApiException) {
       event.outcome = 'errcode';
       event.errcode = result.error.errcode;
@@ -239,6 +244,7 @@ export class WechatHttpClient implements OnModuleDestroy {
     }
     if (e.errcode !== undefined) parts.push(`errcode=${e.errcode}`);
     if (e.rid) parts.push(`rid=${e.rid}`);
+    if (result.kind === 'cancelled') parts.push('reason=cancelled');
     if (result.kind === 'fail' && result.error instanceof WechatTransportException) {
       parts.push(`reason=${result.error.reason}`);
     }

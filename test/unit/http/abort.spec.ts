@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
 import { PATHS } from '../../helpers/constants.js';
+import type { WechatCallEvent } from '../../../lib/index.js';
 import { collect, firstNext, rejectionOf, sleep } from '../../helpers/wait.js';
 
 describe('caller abort signal (iterateMaterials)', () => {
@@ -27,6 +28,27 @@ describe('caller abort signal (iterateMaterials)', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     await sleep(30);
     expect(t.server.requests[PATHS.batchGet]).toBe(1);
+  });
+
+  it('a cancelled attempt still emits one transport event, not retried', async () => {
+    const events: WechatCallEvent[] = [];
+    t = await createTestModule({ timeoutMs: 10_000, onCall: (e) => events.push(e) });
+    await t.tokens.getAccessToken();
+    events.length = 0;
+    t.server.failNext(PATHS.batchGet, 'timeout');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('gone')), 50);
+    await expect(
+      collect(t.material.iterateMaterials('image', { signal: ac.signal })),
+    ).rejects.toThrow('gone');
+    expect(events).toEqual([
+      expect.objectContaining({
+        path: PATHS.batchGet,
+        attempt: 1,
+        outcome: 'transport',
+        retried: false,
+      }),
+    ]);
   });
 
   it('an abort during a backoff wait rejects at once and sends nothing more', async () => {
