@@ -1,0 +1,57 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { WechatMaterialModule, type WechatMaterialModuleOptions } from '../../lib/index.js';
+import { validateEnv } from './env.validation.js';
+import { MaterialsController } from './materials.controller.js';
+import { SAMPLE_APP_OPTIONS, type SampleAppOptions } from './sample-app.options.js';
+import {
+  WECHAT_UPSTREAM,
+  WechatUpstreamLifecycle,
+  wechatUpstreamProvider,
+  type WechatUpstream,
+} from './wechat-upstream.provider.js';
+
+/** Decides where WeChat calls go (real API or embedded fake) and owns the fake's lifetime. */
+@Module({})
+export class WechatUpstreamModule {}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: SampleAppOptions = {}): DynamicModule {
+    // One object imported twice below, so Nest creates a single upstream (and a single fake).
+    const upstream: DynamicModule = {
+      module: WechatUpstreamModule,
+      providers: [
+        { provide: SAMPLE_APP_OPTIONS, useValue: options },
+        wechatUpstreamProvider,
+        WechatUpstreamLifecycle,
+      ],
+      exports: [WECHAT_UPSTREAM],
+    };
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnv }),
+        upstream,
+        WechatMaterialModule.forRootAsync({
+          imports: [upstream],
+          inject: [ConfigService, WECHAT_UPSTREAM],
+          useFactory: (
+            config: ConfigService,
+            wechat: WechatUpstream,
+          ): WechatMaterialModuleOptions => {
+            const timeoutMs = config.get<string>('WECHAT_TIMEOUT_MS');
+            return {
+              appId: wechat.appId,
+              appSecret: wechat.appSecret,
+              ...(wechat.baseUrl ? { baseUrl: wechat.baseUrl } : {}),
+              ...(timeoutMs ? { timeoutMs: Number(timeoutMs) } : {}),
+              ...options.wechat,
+            };
+          },
+        }),
+      ],
+      controllers: [MaterialsController],
+    };
+  }
+}
