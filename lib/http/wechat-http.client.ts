@@ -57,11 +57,17 @@ export class WechatHttpClient implements OnModuleDestroy {
   private readonly ownAgents: (HttpAgent | HttpsAgent)[] = [];
   private readonly baseConfig: AxiosRequestConfig;
   private subscriberFailureLogged = false;
+  /** Every configured secret: scrubbed from any errmsg, whatever the call. */
+  private readonly configuredSecrets: readonly string[];
 
   constructor(
     private readonly http: HttpService,
     @Inject(RESOLVED_WECHAT_OPTIONS) private readonly options: ResolvedWechatOptions,
   ) {
+    this.configuredSecrets = [
+      options.appSecret,
+      ...Object.values(options.accounts).map((a) => a.appSecret),
+    ].filter((v): v is string => typeof v === 'string');
     const agentOpts = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256 };
     this.httpAgent = options.http.httpAgent ?? this.own(new HttpAgent(agentOpts));
     this.httpsAgent = options.http.httpsAgent ?? this.own(new HttpsAgent(agentOpts));
@@ -161,7 +167,7 @@ export class WechatHttpClient implements OnModuleDestroy {
     const errcode = errcodeOf(body);
     if (errcode !== 0) {
       const errmsg = typeof body.errmsg === 'string' ? body.errmsg : '';
-      const secrets = [req.accessToken, ...(req.secrets ?? [])].filter(
+      const secrets = [req.accessToken, ...(req.secrets ?? []), ...this.configuredSecrets].filter(
         (s): s is string => typeof s === 'string',
       );
       return {
