@@ -66,6 +66,15 @@ describe('no access token or app secret in errors, stacks, causes, logs or repli
     expect((err as WechatApiException).errmsg).toContain('api unauthorized');
   });
 
+  it('an errmsg of a business call that echoes an app secret is scrubbed too', async () => {
+    t = await createTestModule({ logCalls: true });
+    t.server.failNext(PATHS.batchGet, { errcode: 48001, errmsg: `api unauthorized ${APP_SECRET}` });
+    const err = await rejectionOf(t.material.batchGetMaterial(PAGE));
+    expect(err).toMatchObject({ errcode: 48001 });
+    expectClean(t, err, [APP_SECRET]);
+    expect((err as WechatApiException).errmsg).toContain('api unauthorized ***');
+  });
+
   it('a rejected token (40001 twice) is not printed', async () => {
     t = await createTestModule({ logCalls: true });
     const token = await t.tokens.getAccessToken();
