@@ -3,6 +3,8 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { WechatMaterialModule, type WechatMaterialModuleOptions } from '../../lib/index.js';
 import { validateEnv } from './env.validation.js';
 import { MaterialsController } from './materials.controller.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { WechatMetrics } from './metrics/wechat-metrics.js';
 import { SAMPLE_APP_OPTIONS, type SampleAppOptions } from './sample-app.options.js';
 import {
   WECHAT_UPSTREAM,
@@ -33,20 +35,30 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnv }),
         upstream,
+        MetricsModule,
         WechatMaterialModule.forRootAsync({
-          imports: [upstream],
-          inject: [ConfigService, WECHAT_UPSTREAM],
+          imports: [upstream, MetricsModule],
+          inject: [ConfigService, WECHAT_UPSTREAM, WechatMetrics],
           useFactory: (
             config: ConfigService,
             wechat: WechatUpstream,
+            metrics: WechatMetrics,
           ): WechatMaterialModuleOptions => {
             const timeoutMs = config.get<string>('WECHAT_TIMEOUT_MS');
+            // An onCall given in the options runs after the metrics, not instead of them.
+            const { onCall, ...overrides } = options.wechat ?? {};
             return {
               appId: wechat.appId,
               appSecret: wechat.appSecret,
               ...(wechat.baseUrl ? { baseUrl: wechat.baseUrl } : {}),
               ...(timeoutMs ? { timeoutMs: Number(timeoutMs) } : {}),
-              ...options.wechat,
+              ...overrides,
+              onCall: onCall
+                ? (e) => {
+                    metrics.record(e);
+                    onCall(e);
+                  }
+                : metrics.record,
             };
           },
         }),

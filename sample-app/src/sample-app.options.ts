@@ -9,7 +9,10 @@ export interface SampleAppOptions {
    * instead of reading WECHAT_APP_ID / WECHAT_APP_SECRET. Uses its default account.
    */
   fake?: FakeWechatServer;
-  /** Merged over the module options the app builds from the environment. */
+  /**
+   * Merged over the module options the app builds from the environment; an `onCall` here is
+   * called after the app's own metrics subscriber (GET /metrics), not instead of it.
+   */
   wechat?: Partial<WechatMaterialModuleOptions>;
   /** Nest logger; `false` silences it. */
   logger?: LoggerService | LogLevel[] | false;
