@@ -481,6 +481,7 @@ export class FakeWechatServer {
   private readonly stableCurrent = new Map<string, string>();
 
   private tokenRequestCount = 0;
+  private readonly tokenRequestsByApp = new Map<string, number>();
   private readonly requestCounts = new Map<string, number>();
   private readonly quotaUsed = new Map<string, number>();
   private readonly lastBodies = new Map<string, string>();
@@ -516,6 +517,11 @@ export class FakeWechatServer {
   /** Token + stable_token requests so far, whatever their outcome. */
   get tokenRequests(): number {
     return this.tokenRequestCount;
+  }
+
+  /** Token + stable_token requests that named this appid (extra, beyond API.md). */
+  tokenRequestsFor(appId: string): number {
+    return this.tokenRequestsByApp.get(appId) ?? 0;
   }
 
   /** Requests so far by pathname (faulted ones included); a snapshot. */
@@ -669,6 +675,7 @@ export class FakeWechatServer {
   /** Zeroes `tokenRequests`, `requests` and the quota used per path (a new "day"). */
   resetCounters(): void {
     this.tokenRequestCount = 0;
+    this.tokenRequestsByApp.clear();
     this.requestCounts.clear();
     this.quotaUsed.clear();
   }
@@ -693,6 +700,10 @@ export class FakeWechatServer {
       this.readBody(req, res, (body) => {
         try {
           this.lastBodies.set(path, body);
+          if (path === TOKEN_PATH || path === STABLE_TOKEN_PATH) {
+            const appId = path === TOKEN_PATH ? query.get('appid') : appIdOfJson(body);
+            if (appId) this.tokenRequestsByApp.set(appId, this.tokenRequestsFor(appId) + 1);
+          }
           if (fault !== undefined) {
             this.applyFault(req, res, path, fault);
             return;
@@ -1003,4 +1014,18 @@ export class FakeWechatServer {
       quota: { daily_limit: limit, used, remain: limit - used },
     });
   }
+}
+
+/** `appid` of a stable_token JSON body, if there is one. */
+function appIdOfJson(body: string): string | undefined {
+  try {
+    const json: unknown = JSON.parse(body);
+    if (json && typeof json === 'object' && 'appid' in json) {
+      const appid = (json as { appid?: unknown }).appid;
+      return typeof appid === 'string' ? appid : undefined;
+    }
+  } catch {
+    // not JSON: the route answers 47001
+  }
+  return undefined;
 }
