@@ -18,7 +18,9 @@ import { WechatExceptionFilter } from './errors/wechat-exception.filter.js';
  * useClass, useExisting, isGlobal })`. Options are validated when the module is compiled.
  */
 @Module({
-  imports: [HttpModule],
+  // An axios instance of our own: interceptors on the global axios (which would see the
+  // access_token URL and the stable_token body) never touch WeChat calls.
+  imports: [HttpModule.register({ maxRedirects: 0 })],
   providers: [
     {
       provide: RESOLVED_WECHAT_OPTIONS,

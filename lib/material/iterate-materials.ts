@@ -82,9 +82,10 @@ interface Pending {
 export async function* iterateMaterials(
   fetchPage: PageFetcher,
   type: MaterialType,
-  opts: IterateMaterialsOptions = {},
+  options: IterateMaterialsOptions = {},
 ): AsyncGenerator<Item, void, undefined> {
-  checkOptions(type, opts ?? {});
+  const opts: IterateMaterialsOptions = options ?? {};
+  checkOptions(type, opts);
   const pageSize = opts.pageSize ?? 20;
   const concurrency = opts.concurrency ?? 1;
   const signal = opts.signal;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
+import axios from 'axios';
 import { WechatApiException, WechatTransportException } from '../../../lib/index.js';
 import type { FakeFault } from '../../../lib/testing/index.js';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
@@ -73,6 +74,22 @@ describe('no access token or app secret in errors, stacks, causes, logs or repli
     expect(err).toMatchObject({ errcode: 48001 });
     expectClean(t, err, [APP_SECRET]);
     expect((err as WechatApiException).errmsg).toContain('api unauthorized ***');
+  });
+
+  it('interceptors on the global axios instance never see a WeChat call (own instance)', async () => {
+    const seen: string[] = [];
+    const id = axios.interceptors.request.use((config) => {
+      seen.push(String(config.url));
+      return config;
+    });
+    try {
+      t = await createTestModule();
+      await t.material.batchGetMaterial(PAGE);
+      expect(t.server.requests[PATHS.batchGet]).toBe(1);
+      expect(seen).toEqual([]);
+    } finally {
+      axios.interceptors.request.eject(id);
+    }
   });
 
   it('a rejected token (40001 twice) is not printed', async () => {
