@@ -6,20 +6,26 @@ export interface LogLine {
   context?: string;
 }
 
+/** Every argument as text (errors with their stack), so leak checks see all of it. */
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) return `${value.name}: ${value.message}\n${value.stack ?? ''}`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 /** Keeps every line Nest's Logger writes, so tests can assert on them (and stay quiet). */
 export class CapturingLogger implements LoggerService {
   readonly lines: LogLine[] = [];
 
   private push(level: LogLine['level'], message: unknown, params: unknown[]): void {
-    const context = params.length > 0 ? params[params.length - 1] : undefined;
-    const extra = params.slice(0, -1).map((p) => (typeof p === 'string' ? p : JSON.stringify(p)));
-    this.lines.push({
-      level,
-      message: [typeof message === 'string' ? message : JSON.stringify(message), ...extra].join(
-        ' ',
-      ),
-      context: typeof context === 'string' ? context : undefined,
-    });
+    const last = params[params.length - 1];
+    const context = typeof last === 'string' ? last : undefined;
+    const rest = context === undefined ? params : params.slice(0, -1);
+    this.lines.push({ level, message: [message, ...rest].map(render).join(' '), context });
   }
 
   log(message: unknown, ...params: unknown[]): void {

@@ -5,15 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { runInThisContext } from 'node:vm';
-import {
-  Controller,
-  Get,
-  Inject,
-  type INestApplication,
-  type LoggerService,
-  Module,
-  Query,
-} from '@nestjs/common';
+import { Controller, Get, Inject, type INestApplication, Module, Query } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import {
@@ -28,6 +20,7 @@ import {
   type WechatMaterialModuleOptions,
 } from '../../lib/index.js';
 import { FakeWechatServer, type FakeWechatServerOptions } from '../../lib/testing/index.js';
+import { CapturingLogger } from '../helpers/capturing-logger.js';
 
 export const BATCHGET = '/cgi-bin/material/batchget_material';
 export const COUNT = '/cgi-bin/material/get_materialcount';
@@ -170,52 +163,6 @@ export class TimerTracker {
   }
 }
 
-export interface LogLine {
-  level: string;
-  text: string;
-}
-
-/** A Nest LoggerService that keeps every line, with every argument, as text. */
-export class RecordingLogger implements LoggerService {
-  readonly lines: LogLine[] = [];
-
-  private push(level: string, message: unknown, params: unknown[]): void {
-    const parts = [message, ...params].map((p) => {
-      if (typeof p === 'string') return p;
-      if (p instanceof Error) return `${p.name}: ${p.message}\n${p.stack ?? ''}`;
-      try {
-        return JSON.stringify(p);
-      } catch {
-        return String(p);
-      }
-    });
-    this.lines.push({ level, text: parts.join(' ') });
-  }
-
-  log(message: unknown, ...params: unknown[]): void {
-    this.push('log', message, params);
-  }
-  error(message: unknown, ...params: unknown[]): void {
-    this.push('error', message, params);
-  }
-  warn(message: unknown, ...params: unknown[]): void {
-    this.push('warn', message, params);
-  }
-  debug(message: unknown, ...params: unknown[]): void {
-    this.push('debug', message, params);
-  }
-  verbose(message: unknown, ...params: unknown[]): void {
-    this.push('verbose', message, params);
-  }
-  fatal(message: unknown, ...params: unknown[]): void {
-    this.push('fatal', message, params);
-  }
-
-  text(): string {
-    return this.lines.map((l) => `${l.level} ${l.text}`).join('\n');
-  }
-}
-
 /** An in-memory TokenStore that remembers every token ever written to it. */
 export class RecordingTokenStore implements TokenStore {
   readonly seenTokens = new Set<string>();
@@ -320,7 +267,7 @@ export interface Harness {
   material: MaterialService;
   tokens: AccessTokenService;
   captured: CapturedErrors;
-  logger: RecordingLogger;
+  logger: CapturingLogger;
   events: WechatCallEvent[];
   store: RecordingTokenStore;
   /** GET /page?type=image&offset=0&count=20 (or the given query). */
@@ -345,7 +292,7 @@ export async function startHarness(
     ...opts.fake,
   });
   const { baseUrl } = await server.start();
-  const logger = new RecordingLogger();
+  const logger = new CapturingLogger();
   const events: WechatCallEvent[] = [];
   const captured: CapturedErrors = [];
   const store = new RecordingTokenStore();

@@ -1,3 +1,4 @@
+import { CapturingLogger } from '../helpers/capturing-logger.js';
 /**
  * Property tests (fast-check): any input either reaches WeChat (valid) or is refused with
  * WechatValidationException before any request; any body WeChat (or a gateway) might send
@@ -20,7 +21,6 @@ import {
   BATCHGET,
   CANARY_APP_ID,
   CANARY_SECRET,
-  RecordingLogger,
   STABLE_TOKEN,
   UnhandledRejectionWatch,
 } from './harness.js';
@@ -49,7 +49,7 @@ async function compile(baseUrl: string): Promise<TestingModule> {
       }),
     ],
   })
-    .setLogger(new RecordingLogger())
+    .setLogger(new CapturingLogger())
     .compile();
 }
 
