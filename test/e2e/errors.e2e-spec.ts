@@ -9,36 +9,7 @@ import {
   type SampleAppUnderTest,
   startSampleApp,
 } from './helper/sample-app.js';
-
-/** Every row of API.md's WechatExceptionFilter table: errcode → HTTP status. */
-const ERRCODE_ROWS: [number, number][] = [
-  [-1, 503],
-  [40001, 502],
-  [40014, 502],
-  [42001, 502],
-  [40002, 500],
-  [41001, 500],
-  [43002, 500],
-  [44002, 500],
-  [47001, 500],
-  [61024, 500],
-  [40004, 400],
-  [40007, 404],
-  [40013, 502],
-  [40125, 502],
-  [40243, 502],
-  [40164, 502],
-  [45009, 429],
-  [45011, 429],
-  [48001, 403],
-  [50001, 403],
-  [50002, 403],
-  [45103, 410],
-  [45106, 410],
-  [89501, 503],
-  [89503, 503],
-  [12345, 502], // any other
-];
+import { ERRCODE_STATUS_ROWS } from '../helpers/errcode-table.js';
 
 /** Transport faults: [fault, times in a row, status]. Retries: 2, so 3 in a row exhaust them. */
 const TRANSPORT_ROWS: [FakeFault, number, number][] = [
@@ -63,7 +34,7 @@ describe.each(ADAPTERS)('WeChat failures → HTTP answers (%s)', (adapter) => {
   afterEach(() => t.fake.clearFaults());
   afterAll(() => t.close());
 
-  it.each(ERRCODE_ROWS)('errcode %i → %i', async (errcode, status) => {
+  it.each(ERRCODE_STATUS_ROWS)('errcode %i → %i', async (errcode, status) => {
     // More than retries or the one token refresh can use up.
     t.fake.failNext(BATCHGET, { errcode }, 3);
     const res = await request(t.url).get(PAGE).expect(status);

@@ -10,6 +10,7 @@ import { createTestModule, type TestModule } from '../../helpers/create-test-mod
 import { APP_ID, APP_SECRET, PATHS } from '../../helpers/constants.js';
 import { CapturingLogger } from '../../helpers/capturing-logger.js';
 import { rejectionOf } from '../../helpers/wait.js';
+import { ERRCODE_STATUS_ROWS } from '../../helpers/errcode-table.js';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -22,37 +23,6 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
-
-/** API.md, "WechatExceptionFilter": errcode → HTTP status. */
-const TABLE: [errcode: number, status: number][] = [
-  [-1, 503],
-  [40001, 502],
-  [40014, 502],
-  [42001, 502],
-  [40002, 500],
-  [41001, 500],
-  [43002, 500],
-  [44002, 500],
-  [47001, 500],
-  [61024, 500],
-  [40004, 400],
-  [40007, 404],
-  [40013, 502],
-  [40125, 502],
-  [40243, 502],
-  [40164, 502],
-  [45009, 429],
-  [45011, 429],
-  [48001, 403],
-  [50001, 403],
-  [50002, 403],
-  [45103, 410],
-  [45106, 410],
-  [89501, 503],
-  [89503, 503],
-  [40003, 502], // any other
-  [99999, 502], // any other
-];
 
 describe('every errcode of the table, from a real answer to the filter reply', () => {
   let t: TestModule;
@@ -70,7 +40,7 @@ describe('every errcode of the table, from a real answer to the filter reply', (
     t.server.resetCounters();
   });
 
-  it.each(TABLE)('errcode %d → HTTP %d', async (errcode, status) => {
+  it.each(ERRCODE_STATUS_ROWS)('errcode %d → HTTP %d', async (errcode, status) => {
     const errmsg = `some reason for ${errcode} hint: [Zq7.x-1!]`;
     // -1 is retried and a rejected token is refreshed and replayed: fail every attempt.
     const times = errcode === -1 ? 3 : [40001, 40014, 42001].includes(errcode) ? 2 : 1;

@@ -1,0 +1,33 @@
+/**
+ * API.md, "WechatExceptionFilter": errcode → HTTP status, written out here on purpose (not
+ * imported from lib/) so that a wrong entry in the library's table fails the tests.
+ */
+export const ERRCODE_STATUS_ROWS: readonly [errcode: number, status: number][] = [
+  [-1, 503],
+  [40001, 502],
+  [40014, 502],
+  [42001, 502],
+  [40002, 500],
+  [41001, 500],
+  [43002, 500],
+  [44002, 500],
+  [47001, 500],
+  [61024, 500],
+  [40004, 400],
+  [40007, 404],
+  [40013, 502],
+  [40125, 502],
+  [40243, 502],
+  [40164, 502],
+  [45009, 429],
+  [45011, 429],
+  [48001, 403],
+  [50001, 403],
+  [50002, 403],
+  [45103, 410],
+  [45106, 410],
+  [89501, 503],
+  [89503, 503],
+  [40003, 502], // any other
+  [99999, 502], // any other
+];
