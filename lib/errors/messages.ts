@@ -18,7 +18,3 @@ export const invalidOptionsMessage = (
 export const unknownAccountMessage = (): string =>
   'forAccount(appId): this appId has no credentials: add it to the `accounts` option ' +
   '({ [appId]: { appSecret } }) or pass an `accessTokenProvider`';
-
-export const noTokenMessage = (): string =>
-  'getAccessToken(): the accessTokenProvider resolved null (gateway mode sends no access_token), ' +
-  'so there is no token to return';

@@ -3,7 +3,7 @@ import { RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
 import type { ResolvedWechatOptions } from '../wechat-material.options.js';
 import { WechatApiException } from '../errors/wechat-api.exception.js';
 import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
-import { noTokenMessage, unknownAccountMessage } from '../errors/messages.js';
+import { unknownAccountMessage } from '../errors/messages.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
 import { MemoryTokenStore } from './memory-token.store.js';
 import type { StoredToken, TokenStore } from './token-store.interface.js';
@@ -54,16 +54,16 @@ export class AccessTokenService {
   }
 
   /**
-   * A valid access token for `appId` (default: `options.appId`). `forceRefresh` skips the
-   * cache (and, with a provider, asks it with `forceRefresh: true`).
+   * A valid access token for `appId` (default: `options.appId`), or null when the
+   * accessTokenProvider resolved null (Cloud Hosting: the gateway adds the token).
+   * `forceRefresh` skips the cache (and, with a provider, asks it with `forceRefresh: true`).
    */
-  async getAccessToken(opts: { appId?: string; forceRefresh?: boolean } = {}): Promise<string> {
+  async getAccessToken(
+    opts: { appId?: string; forceRefresh?: boolean } = {},
+  ): Promise<string | null> {
     const appId = opts.appId ?? this.options.appId;
     this.assertKnownAccount(appId);
-    const token = await this.resolve(appId, opts.forceRefresh ? { force: true } : {});
-    if (token === null)
-      throw new WechatConfigurationException(noTokenMessage(), ['accessTokenProvider']);
-    return token;
+    return this.resolve(appId, opts.forceRefresh ? { force: true } : {});
   }
 
   /** Drops the cached token for appId, but only if it still is `token`. */

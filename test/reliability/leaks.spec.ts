@@ -159,7 +159,7 @@ describe.each<['stable' | 'classic', TokenPath]>([
       for (const t of h.store.seenTokens) tokens.add(t);
       // The token the library would use now (the one the fake issued last).
       await h.tokens.getAccessToken().then(
-        (t) => tokens.add(t),
+        (t) => tokens.add(t!),
         (err: unknown) => errors.push(err),
       );
       // And the same fault once more, called directly rather than through HTTP.

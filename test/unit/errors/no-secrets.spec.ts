@@ -46,7 +46,7 @@ describe('no access token or app secret in errors, stacks, causes, logs or repli
     'business call failing with %p (the token was in the URL)',
     async (fault) => {
       t = await createTestModule({ timeoutMs: 100, logCalls: true });
-      const token = await t.tokens.getAccessToken();
+      const token = (await t.tokens.getAccessToken())!;
       t.server.failNext(PATHS.batchGet, fault, 3);
       const err = await rejectionOf(t.material.batchGetMaterial(PAGE));
       expect(err).toBeInstanceOf(WechatTransportException);
@@ -56,7 +56,7 @@ describe('no access token or app secret in errors, stacks, causes, logs or repli
 
   it('an errmsg that echoes the token is scrubbed', async () => {
     t = await createTestModule({ logCalls: true });
-    const token = await t.tokens.getAccessToken();
+    const token = (await t.tokens.getAccessToken())!;
     t.server.failNext(PATHS.batchGet, {
       errcode: 48001,
       errmsg: `api unauthorized for access_token ${token}`,
@@ -94,7 +94,7 @@ describe('no access token or app secret in errors, stacks, causes, logs or repli
 
   it('a rejected token (40001 twice) is not printed', async () => {
     t = await createTestModule({ logCalls: true });
-    const token = await t.tokens.getAccessToken();
+    const token = (await t.tokens.getAccessToken())!;
     t.server.failNext(PATHS.batchGet, { errcode: 40001, errmsg: `invalid credential ${token}` }, 2);
     const err = await rejectionOf(t.material.batchGetMaterial(PAGE));
     expectClean(t, err, [token, APP_SECRET]);
@@ -127,7 +127,7 @@ describe('no access token or app secret in errors, stacks, causes, logs or repli
     const events: unknown[] = [];
     t = await createTestModule({ logCalls: true, onCall: (e) => events.push(e) });
     await t.material.batchGetMaterial(PAGE);
-    const token = await t.tokens.getAccessToken();
+    const token = (await t.tokens.getAccessToken())!;
     t.server.failNext(PATHS.batchGet, { errcode: -1 });
     await t.material.batchGetMaterial(PAGE);
     t.server.expireToken();

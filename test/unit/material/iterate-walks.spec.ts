@@ -135,8 +135,8 @@ async function walkTwoAccounts(t: TestModule): Promise<void> {
   expect(t.server.tokenRequestsFor(OTHER_APP_ID)).toBe(1);
 
   // Dropping one account's token leaves the other's alone.
-  const mineToken = await t.tokens.getAccessToken();
-  const theirToken = await t.tokens.getAccessToken({ appId: OTHER_APP_ID });
+  const mineToken = (await t.tokens.getAccessToken())!;
+  const theirToken = (await t.tokens.getAccessToken({ appId: OTHER_APP_ID }))!;
   expect(mineToken).not.toBe(theirToken);
   await t.tokens.invalidate(mineToken, APP_ID);
   await t.tokens.invalidate(mineToken, OTHER_APP_ID); // not theirs: no effect

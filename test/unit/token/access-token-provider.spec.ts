@@ -122,14 +122,13 @@ describe('accessTokenProvider', () => {
     expect(filter.toResponse(err as never).status).toBe(500);
   });
 
-  it('getAccessToken() with a provider resolving null throws WechatConfigurationException', async () => {
-    const { tokens } = await setup(
-      recordingProvider(() => null),
-      { tokenless: true },
-    );
-    await expect(tokens.getAccessToken()).rejects.toMatchObject({
-      name: 'WechatConfigurationException',
-    });
+  it('getAccessToken() with a provider resolving null resolves null (no token, no request)', async () => {
+    const provider = recordingProvider(() => null);
+    const { tokens, server } = await setup(provider, { tokenless: true });
+    await expect(tokens.getAccessToken()).resolves.toBeNull();
+    await expect(tokens.getAccessToken({ forceRefresh: true })).resolves.toBeNull();
+    expect(provider.calls.map((c) => c.forceRefresh)).toEqual([false, true]);
+    expect(server.requests).toEqual({});
   });
 
   it('a provider that throws fails the call with its error, no request sent', async () => {

@@ -72,8 +72,8 @@ describe('AccessTokenService.invalidate()', () => {
 
   it('drops the cached token only if it is still that token (a stale invalidate leaves a newer one)', async () => {
     t = await createTestModule({ tokenEndpoint: 'classic' });
-    const t1 = await t.tokens.getAccessToken();
-    const t2 = await t.tokens.getAccessToken({ forceRefresh: true });
+    const t1 = (await t.tokens.getAccessToken())!;
+    const t2 = (await t.tokens.getAccessToken({ forceRefresh: true }))!;
     expect(t2).not.toBe(t1);
     expect(t.server.tokenRequests).toBe(2);
 
@@ -94,8 +94,8 @@ describe('AccessTokenService.invalidate()', () => {
       tokenEndpoint: 'classic',
       accounts: { [OTHER_APP_ID]: { appSecret: OTHER_APP_SECRET } },
     });
-    const main = await t.tokens.getAccessToken();
-    const other = await t.tokens.getAccessToken({ appId: OTHER_APP_ID });
+    const main = (await t.tokens.getAccessToken())!;
+    const other = (await t.tokens.getAccessToken({ appId: OTHER_APP_ID }))!;
     // The other account's token, invalidated under the main appId: nothing happens.
     await t.tokens.invalidate(other);
     expect(await t.tokens.getAccessToken({ appId: OTHER_APP_ID })).toBe(other);
