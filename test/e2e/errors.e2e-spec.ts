@@ -2,14 +2,9 @@ import { STATUS_CODES } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { FakeFault } from '../../lib/testing/index.js';
-import {
-  ADAPTERS,
-  BATCHGET,
-  COUNT,
-  type SampleAppUnderTest,
-  startSampleApp,
-} from './helper/sample-app.js';
+import { ADAPTERS, type SampleAppUnderTest, startSampleApp } from './helper/sample-app.js';
 import { ERRCODE_STATUS_ROWS } from '../helpers/errcode-table.js';
+import { PATHS } from '../helpers/constants.js';
 
 /** Transport faults: [fault, times in a row, status]. Retries: 2, so 3 in a row exhaust them. */
 const TRANSPORT_ROWS: [FakeFault, number, number][] = [
@@ -36,7 +31,7 @@ describe.each(ADAPTERS)('WeChat failures → HTTP answers (%s)', (adapter) => {
 
   it.each(ERRCODE_STATUS_ROWS)('errcode %i → %i', async (errcode, status) => {
     // More than retries or the one token refresh can use up.
-    t.fake.failNext(BATCHGET, { errcode }, 3);
+    t.fake.failNext(PATHS.batchGet, { errcode }, 3);
     const res = await request(t.url).get(PAGE).expect(status);
     expect(Object.keys(res.body).sort()).toEqual(
       ['errcode', 'error', 'message', 'rid', 'statusCode'].sort(),
@@ -44,7 +39,7 @@ describe.each(ADAPTERS)('WeChat failures → HTTP answers (%s)', (adapter) => {
     expect(res.body).toEqual({
       statusCode: status,
       error: STATUS_CODES[status],
-      message: expect.stringMatching(`^WeChat API error ${errcode} on ${BATCHGET}: `),
+      message: expect.stringMatching(`^WeChat API error ${errcode} on ${PATHS.batchGet}: `),
       errcode,
       rid: expect.stringMatching(RID),
     });
@@ -57,7 +52,7 @@ describe.each(ADAPTERS)('WeChat failures → HTTP answers (%s)', (adapter) => {
   });
 
   it('masks the caller IP WeChat echoes (40164)', async () => {
-    t.fake.failNext(BATCHGET, {
+    t.fake.failNext(PATHS.batchGet, {
       errcode: 40164,
       errmsg: 'invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist',
     });
@@ -67,31 +62,31 @@ describe.each(ADAPTERS)('WeChat failures → HTTP answers (%s)', (adapter) => {
   });
 
   it('maps errors of /materials/count too', async () => {
-    t.fake.failNext(COUNT, { errcode: 48001 });
+    t.fake.failNext(PATHS.count, { errcode: 48001 });
     const res = await request(t.url).get('/materials/count').expect(403);
     expect(res.body).toMatchObject({ statusCode: 403, error: 'Forbidden', errcode: 48001 });
   });
 
   it.each(TRANSPORT_ROWS)('transport fault %s ×%i → %i', async (fault, times, status) => {
-    t.fake.failNext(BATCHGET, fault, times);
-    const before = t.fake.requests[BATCHGET] ?? 0;
+    t.fake.failNext(PATHS.batchGet, fault, times);
+    const before = t.fake.requests[PATHS.batchGet] ?? 0;
     const res = await request(t.url).get(PAGE).expect(status);
     expect(res.body).toEqual({
       statusCode: status,
       error: STATUS_CODES[status],
-      message: expect.stringMatching(`^WeChat request to ${BATCHGET} failed: `),
+      message: expect.stringMatching(`^WeChat request to ${PATHS.batchGet} failed: `),
     });
-    expect((t.fake.requests[BATCHGET] ?? 0) - before).toBe(times);
+    expect((t.fake.requests[PATHS.batchGet] ?? 0) - before).toBe(times);
   });
 
   it.each(['reset', 'html502', 'timeout'] as FakeFault[])(
     'recovers from one %s by retrying → 200',
     async (fault) => {
-      t.fake.failNext(BATCHGET, fault);
-      const before = t.fake.requests[BATCHGET] ?? 0;
+      t.fake.failNext(PATHS.batchGet, fault);
+      const before = t.fake.requests[PATHS.batchGet] ?? 0;
       const res = await request(t.url).get(PAGE).expect(200);
       expect(res.body).toMatchObject({ item_count: 1, total_count: 4 });
-      expect((t.fake.requests[BATCHGET] ?? 0) - before).toBe(2);
+      expect((t.fake.requests[PATHS.batchGet] ?? 0) - before).toBe(2);
     },
   );
 

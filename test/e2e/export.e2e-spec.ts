@@ -2,16 +2,11 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { FakeWechatServer } from '../../lib/testing/index.js';
-import {
-  ADAPTERS,
-  BATCHGET,
-  getRaw,
-  MemoryLogger,
-  ndjson,
-  type SampleAppUnderTest,
-  sleep,
-  startSampleApp,
-} from './helper/sample-app.js';
+import { ADAPTERS, ndjson, type SampleAppUnderTest, startSampleApp } from './helper/sample-app.js';
+import { CapturingLogger } from '../helpers/capturing-logger.js';
+import { PATHS } from '../helpers/constants.js';
+import { httpGet } from '../helpers/http-get.js';
+import { sleep } from '../helpers/wait.js';
 
 const RID = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 
@@ -31,12 +26,12 @@ describe.each(ADAPTERS)('GET /materials/:type/export (%s)', (adapter) => {
   afterAll(() => t.close());
 
   it('streams every item once as NDJSON, in WeChat order', async () => {
-    const before = t.fake.requests[BATCHGET] ?? 0;
-    const res = await getRaw(`${t.url}/materials/image/export`);
+    const before = t.fake.requests[PATHS.batchGet] ?? 0;
+    const res = await httpGet(`${t.url}/materials/image/export`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
-    expect(res.body.endsWith('\n')).toBe(true);
-    const items = ndjson(res.body);
+    expect(res.text.endsWith('\n')).toBe(true);
+    const items = ndjson(res.text);
     expect(items).toHaveLength(45);
     expect(new Set(items.map((i) => i.media_id)).size).toBe(45);
     // Same items, same order as paging by hand.
@@ -48,11 +43,11 @@ describe.each(ADAPTERS)('GET /materials/:type/export (%s)', (adapter) => {
     );
     expect(items).toEqual(pages.flat());
     // 3 pages of 20 for the export, then 3 more for the check above.
-    expect((t.fake.requests[BATCHGET] ?? 0) - before).toBe(6);
+    expect((t.fake.requests[PATHS.batchGet] ?? 0) - before).toBe(6);
   });
 
   it('streams news items with their articles', async () => {
-    const items = ndjson((await getRaw(`${t.url}/materials/news/export`)).body);
+    const items = ndjson((await httpGet(`${t.url}/materials/news/export`)).text);
     expect(items).toHaveLength(4);
     for (const item of items) {
       expect(item).toEqual(
@@ -65,14 +60,14 @@ describe.each(ADAPTERS)('GET /materials/:type/export (%s)', (adapter) => {
   });
 
   it('answers an empty library with an empty stream', async () => {
-    const res = await getRaw(`${t.url}/materials/voice/export`);
+    const res = await httpGet(`${t.url}/materials/voice/export`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
-    expect(res.body).toBe('');
+    expect(res.text).toBe('');
   });
 
   it('answers a failure before the first line like any route (status, body, Retry-After)', async () => {
-    t.fake.failNext(BATCHGET, { errcode: 45011 });
+    t.fake.failNext(PATHS.batchGet, { errcode: 45011 });
     const res = await request(t.url).get('/materials/image/export').expect(429);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.headers['retry-after']).toBe('60');
@@ -87,9 +82,9 @@ describe.each(ADAPTERS)('GET /materials/:type/export (%s)', (adapter) => {
 
   it('ends with an error line when WeChat fails mid-stream (errcode)', async () => {
     failAfterFirstPage(t, { errcode: 45009 });
-    const res = await getRaw(`${t.url}/materials/image/export`);
+    const res = await httpGet(`${t.url}/materials/image/export`);
     expect(res.status).toBe(200);
-    const lines = ndjson(res.body);
+    const lines = ndjson(res.text);
     expect(lines).toHaveLength(21);
     expect(lines.slice(0, 20).every((l) => typeof l.media_id === 'string')).toBe(true);
     expect(lines[20]).toEqual({
@@ -105,13 +100,13 @@ describe.each(ADAPTERS)('GET /materials/:type/export (%s)', (adapter) => {
 
   it('ends with an error line when WeChat fails mid-stream (transport)', async () => {
     failAfterFirstPage(t, 'html502', 3);
-    const lines = ndjson((await getRaw(`${t.url}/materials/image/export`)).body);
+    const lines = ndjson((await httpGet(`${t.url}/materials/image/export`)).text);
     expect(lines).toHaveLength(21);
     expect(lines[20]).toEqual({
       error: {
         statusCode: 502,
         error: 'Bad Gateway',
-        message: `WeChat request to ${BATCHGET} failed: http_status`,
+        message: `WeChat request to ${PATHS.batchGet} failed: http_status`,
       },
     });
   });
@@ -119,7 +114,7 @@ describe.each(ADAPTERS)('GET /materials/:type/export (%s)', (adapter) => {
 
 describe.each(ADAPTERS)('export: the client leaving stops the walk (%s)', (adapter) => {
   let t: SampleAppUnderTest;
-  const logger = new MemoryLogger();
+  const logger = new CapturingLogger();
 
   beforeAll(async () => {
     // A long deadline: without the abort, the held request would pin the walk for 10 s.
@@ -143,13 +138,13 @@ describe.each(ADAPTERS)('export: the client leaving stops the walk (%s)', (adapt
     });
     const left = Date.now();
     const stopped = /Export of image stopped: the client left after \d+ items/;
-    while (!logger.lines.some((l) => stopped.test(l)) && Date.now() - left < 5000) {
+    while (!stopped.test(logger.text()) && Date.now() - left < 5000) {
       await sleep(20);
     }
     expect(Date.now() - left).toBeLessThan(2000);
     await sleep(200);
     // Page 1, then the held page 2: no retry, no page 3.
-    expect(t.fake.requests[BATCHGET]).toBe(2);
+    expect(t.fake.requests[PATHS.batchGet]).toBe(2);
   });
 });
 
@@ -161,9 +156,9 @@ function failAfterFirstPage(
 ): void {
   let armed = false;
   t.onCall = (e) => {
-    if (!armed && e.path === BATCHGET && e.outcome === 'ok') {
+    if (!armed && e.path === PATHS.batchGet && e.outcome === 'ok') {
       armed = true;
-      t.fake.failNext(BATCHGET, fault, times);
+      t.fake.failNext(PATHS.batchGet, fault, times);
     }
   };
 }

@@ -3,12 +3,11 @@ import request from 'supertest';
 import { MATERIAL_TYPES } from '../../lib/index.js';
 import {
   ADAPTERS,
-  BATCHGET,
-  COUNT,
   fakePage,
   type SampleAppUnderTest,
   startSampleApp,
 } from './helper/sample-app.js';
+import { PATHS } from '../helpers/constants.js';
 
 describe.each(ADAPTERS)('GET /materials and /materials/count (%s)', (adapter) => {
   let t: SampleAppUnderTest;
@@ -60,12 +59,16 @@ describe.each(ADAPTERS)('GET /materials and /materials/count (%s)', (adapter) =>
 
   it('sends the page query to WeChat as numbers', async () => {
     await request(t.url).get('/materials?type=voice&offset=1&count=1').expect(200);
-    expect(JSON.parse(t.fake.lastBody(BATCHGET)!)).toEqual({ type: 'voice', offset: 1, count: 1 });
+    expect(JSON.parse(t.fake.lastBody(PATHS.batchGet)!)).toEqual({
+      type: 'voice',
+      offset: 1,
+      count: 1,
+    });
   });
 
   it('counts every type', async () => {
     const res = await request(t.url).get('/materials/count').expect(200);
     expect(res.body).toEqual({ voice_count: 2, video_count: 2, image_count: 4, news_count: 2 });
-    expect(t.fake.requests[COUNT]).toBeGreaterThanOrEqual(1);
+    expect(t.fake.requests[PATHS.count]).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import type { StoredToken, TokenStore, WechatCallEvent } from '../../lib/index.js';
-import {
-  ADAPTERS,
-  BATCHGET,
-  COUNT,
-  type SampleAppUnderTest,
-  startSampleApp,
-} from './helper/sample-app.js';
+import type { WechatCallEvent } from '../../lib/index.js';
+import { ADAPTERS, type SampleAppUnderTest, startSampleApp } from './helper/sample-app.js';
+import { PATHS } from '../helpers/constants.js';
+import { RecordingTokenStore } from '../helpers/recording-token.store.js';
 
-const STABLE_TOKEN = '/cgi-bin/stable_token';
 const PAGE = '/materials?type=image&offset=0&count=1';
 
 interface Sample {
@@ -49,22 +44,6 @@ function valueOf(
   return found[0]?.value;
 }
 
-/** The default in-memory behaviour, remembering every token the app was given. */
-class RecordingTokenStore implements TokenStore {
-  readonly tokens: string[] = [];
-  private readonly entries = new Map<string, StoredToken>();
-  async get(key: string): Promise<StoredToken | undefined> {
-    return this.entries.get(key);
-  }
-  async set(key: string, value: StoredToken): Promise<void> {
-    this.tokens.push(value.token);
-    this.entries.set(key, value);
-  }
-  async delete(key: string): Promise<void> {
-    this.entries.delete(key);
-  }
-}
-
 describe.each(ADAPTERS)('GET /metrics (%s)', (adapter) => {
   let t: SampleAppUnderTest;
   const store = new RecordingTokenStore();
@@ -87,9 +66,9 @@ describe.each(ADAPTERS)('GET /metrics (%s)', (adapter) => {
 
   it('counts calls, errcodes, retries and token fetches exactly', async () => {
     for (let i = 0; i < 3; i++) await request(t.url).get(PAGE).expect(200); // 1st fetches a token
-    t.fake.failNext(BATCHGET, { errcode: 40007 });
+    t.fake.failNext(PATHS.batchGet, { errcode: 40007 });
     await request(t.url).get(PAGE).expect(404);
-    t.fake.failNext(BATCHGET, 'html502'); // retried once, then ok
+    t.fake.failNext(PATHS.batchGet, 'html502'); // retried once, then ok
     await request(t.url).get(PAGE).expect(200);
     await request(t.url).get('/materials/count').expect(200);
     await request(t.url).get('/materials?type=images&offset=0&count=1').expect(400); // no call
@@ -101,24 +80,24 @@ describe.each(ADAPTERS)('GET /metrics (%s)', (adapter) => {
 
     const calls = (labels: Record<string, string>) =>
       valueOf(samples, 'wechat_calls_total', labels);
-    expect(calls({ path: BATCHGET, outcome: 'ok' })).toBe(4);
-    expect(calls({ path: BATCHGET, outcome: 'errcode', errcode: '40007' })).toBe(1);
-    expect(calls({ path: BATCHGET, outcome: 'transport' })).toBe(1);
-    expect(calls({ path: COUNT, outcome: 'ok' })).toBe(1);
-    expect(calls({ path: STABLE_TOKEN, outcome: 'ok' })).toBe(1);
+    expect(calls({ path: PATHS.batchGet, outcome: 'ok' })).toBe(4);
+    expect(calls({ path: PATHS.batchGet, outcome: 'errcode', errcode: '40007' })).toBe(1);
+    expect(calls({ path: PATHS.batchGet, outcome: 'transport' })).toBe(1);
+    expect(calls({ path: PATHS.count, outcome: 'ok' })).toBe(1);
+    expect(calls({ path: PATHS.stableToken, outcome: 'ok' })).toBe(1);
     const callSamples = samples.filter((s) => s.name === 'wechat_calls_total');
     expect(callSamples).toHaveLength(5);
 
     expect(valueOf(samples, 'wechat_token_fetches_total', { endpoint: 'stable' })).toBe(1);
     expect(samples.filter((s) => s.name === 'wechat_token_fetches_total')).toHaveLength(1);
-    expect(valueOf(samples, 'wechat_call_retries_total', { path: BATCHGET })).toBe(1);
+    expect(valueOf(samples, 'wechat_call_retries_total', { path: PATHS.batchGet })).toBe(1);
     expect(samples.filter((s) => s.name === 'wechat_call_retries_total')).toHaveLength(1);
 
     // What WeChat (the fake) saw and what onCall saw agree with the counters.
     const batchgetCalls = callSamples
-      .filter((s) => s.labels.path === BATCHGET)
+      .filter((s) => s.labels.path === PATHS.batchGet)
       .reduce((sum, s) => sum + s.value, 0);
-    expect(batchgetCalls).toBe(t.fake.requests[BATCHGET]);
+    expect(batchgetCalls).toBe(t.fake.requests[PATHS.batchGet]);
     expect(t.fake.tokenRequests).toBe(1);
     expect(callSamples.reduce((sum, s) => sum + s.value, 0)).toBe(events.length);
 
@@ -127,13 +106,13 @@ describe.each(ADAPTERS)('GET /metrics (%s)', (adapter) => {
       ['errcode', 1],
       ['transport', 1],
     ] as const) {
-      const labels = { path: BATCHGET, outcome };
+      const labels = { path: PATHS.batchGet, outcome };
       expect(valueOf(samples, 'wechat_call_duration_seconds_count', labels)).toBe(count);
       expect(
         valueOf(samples, 'wechat_call_duration_seconds_bucket', { ...labels, le: '+Inf' }),
       ).toBe(count);
       const ms = events
-        .filter((e) => e.path === BATCHGET && e.outcome === outcome)
+        .filter((e) => e.path === PATHS.batchGet && e.outcome === outcome)
         .reduce((sum, e) => sum + e.durationMs, 0);
       expect(valueOf(samples, 'wechat_call_duration_seconds_sum', labels)).toBeCloseTo(
         ms / 1000,
@@ -141,10 +120,13 @@ describe.each(ADAPTERS)('GET /metrics (%s)', (adapter) => {
       );
     }
     expect(
-      valueOf(samples, 'wechat_call_duration_seconds_count', { path: COUNT, outcome: 'ok' }),
+      valueOf(samples, 'wechat_call_duration_seconds_count', { path: PATHS.count, outcome: 'ok' }),
     ).toBe(1);
     expect(
-      valueOf(samples, 'wechat_call_duration_seconds_count', { path: STABLE_TOKEN, outcome: 'ok' }),
+      valueOf(samples, 'wechat_call_duration_seconds_count', {
+        path: PATHS.stableToken,
+        outcome: 'ok',
+      }),
     ).toBe(1);
   });
 
@@ -179,12 +161,12 @@ describe.each(ADAPTERS)('GET /metrics (%s)', (adapter) => {
     try {
       await request(other.url).get('/materials/count').expect(200);
       const mine = parseMetrics((await request(other.url).get('/metrics').expect(200)).text);
-      expect(valueOf(mine, 'wechat_calls_total', { path: COUNT, outcome: 'ok' })).toBe(1);
-      expect(valueOf(mine, 'wechat_calls_total', { path: BATCHGET, outcome: 'ok' })).toBe(
+      expect(valueOf(mine, 'wechat_calls_total', { path: PATHS.count, outcome: 'ok' })).toBe(1);
+      expect(valueOf(mine, 'wechat_calls_total', { path: PATHS.batchGet, outcome: 'ok' })).toBe(
         undefined,
       );
       const first = parseMetrics((await request(t.url).get('/metrics').expect(200)).text);
-      expect(valueOf(first, 'wechat_calls_total', { path: COUNT, outcome: 'ok' })).toBe(1);
+      expect(valueOf(first, 'wechat_calls_total', { path: PATHS.count, outcome: 'ok' })).toBe(1);
     } finally {
       await other.close();
     }

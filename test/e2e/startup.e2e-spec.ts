@@ -4,7 +4,9 @@ import request from 'supertest';
 import { FakeWechatServer } from '../../lib/testing/index.js';
 import { bootstrap } from '../../sample-app/src/bootstrap.js';
 import { upstreamOf } from '../../sample-app/src/create-app.js';
-import { ADAPTERS, MemoryLogger } from './helper/sample-app.js';
+import { CapturingLogger } from '../helpers/capturing-logger.js';
+import { PATHS } from '../helpers/constants.js';
+import { ADAPTERS } from './helper/sample-app.js';
 
 const ENV_KEYS = [
   'PORT',
@@ -19,7 +21,7 @@ const ENV_KEYS = [
 describe.each(ADAPTERS)('sample app start-up (%s)', (adapter) => {
   const saved: Partial<Record<(typeof ENV_KEYS)[number], string>> = {};
   let app: INestApplication | undefined;
-  let logger: MemoryLogger;
+  let logger: CapturingLogger;
 
   beforeEach(() => {
     for (const key of ENV_KEYS) {
@@ -27,7 +29,7 @@ describe.each(ADAPTERS)('sample app start-up (%s)', (adapter) => {
       delete process.env[key];
     }
     process.env.PORT = '0';
-    logger = new MemoryLogger();
+    logger = new CapturingLogger();
   });
   afterEach(async () => {
     await app?.close();
@@ -42,7 +44,7 @@ describe.each(ADAPTERS)('sample app start-up (%s)', (adapter) => {
     app = await bootstrap({ adapter, logger });
     const url = await app.getUrl();
     const fakeUrl = upstreamOf(app).baseUrl!;
-    const log = logger.lines.join('\n');
+    const log = logger.text();
     expect(log).toContain(
       `No WECHAT_APP_ID/WECHAT_APP_SECRET set: using an embedded FakeWechatServer at ${fakeUrl}`,
     );
@@ -54,8 +56,8 @@ describe.each(ADAPTERS)('sample app start-up (%s)', (adapter) => {
 
     await app.close();
     app = undefined;
-    expect(logger.lines.join('\n')).toContain('Embedded FakeWechatServer stopped');
-    await expect(fetch(`${fakeUrl}/cgi-bin/material/get_materialcount`)).rejects.toThrow();
+    expect(logger.text()).toContain('Embedded FakeWechatServer stopped');
+    await expect(fetch(`${fakeUrl}${PATHS.count}`)).rejects.toThrow();
   });
 
   it('with WECHAT_APP_ID/WECHAT_APP_SECRET, calls the configured WeChat base URL', async () => {
@@ -68,7 +70,7 @@ describe.each(ADAPTERS)('sample app start-up (%s)', (adapter) => {
         WECHAT_BASE_URL: baseUrl,
       });
       app = await bootstrap({ adapter, logger });
-      const log = logger.lines.join('\n');
+      const log = logger.text();
       expect(log).toContain(`Calling WeChat at ${baseUrl} as wx_env_app`);
       expect(log).not.toContain('env_secret_0123456789');
       expect(upstreamOf(app).ownedFake).toBeUndefined();

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import {
-  ADAPTERS,
-  type SampleAppUnderTest,
-  startSampleApp,
-  upstreamCalls,
-} from './helper/sample-app.js';
+import { upstreamCalls } from '../helpers/upstream-calls.js';
+import { ADAPTERS, type SampleAppUnderTest, startSampleApp } from './helper/sample-app.js';
 
 /** Query string → the fields that must be reported (and no others). */
 const BAD_QUERIES: [string, string[]][] = [

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { PATHS } from './constants.js';
 
 export interface RawRequest {
   method: string;
@@ -23,7 +24,7 @@ export type RawHandler = (req: RawRequest) => RawAnswer | undefined;
 export const RAW_TOKEN = 'RAW_TOKEN_4b1d2e3f5a6c7d8e9f0a1b2c';
 
 const defaultAnswer = (req: RawRequest): RawAnswer =>
-  req.path === '/cgi-bin/stable_token' || req.path === '/cgi-bin/token'
+  req.path === PATHS.stableToken || req.path === PATHS.classicToken
     ? { body: JSON.stringify({ access_token: RAW_TOKEN, expires_in: 7200 }) }
     : { status: 404, contentType: 'text/plain', body: 'Not Found' };
 

@@ -11,9 +11,10 @@ import {
   WechatTransportException,
   type WechatMaterialModuleOptions,
 } from '../../lib/index.js';
-import { BATCHGET, CLASSIC_TOKEN, SHORT_DEADLINE, STABLE_TOKEN, type Harness } from './harness.js';
+import { SHORT_DEADLINE, type Harness } from './harness.js';
+import { PATHS } from '../helpers/constants.js';
 
-export type TokenPath = typeof STABLE_TOKEN | typeof CLASSIC_TOKEN;
+export type TokenPath = typeof PATHS.stableToken | typeof PATHS.classicToken;
 
 /** rid as the fake (and WeChat) writes it: `<unix time hex>-<8 hex>-<8 hex>`. */
 export const RID = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
@@ -56,7 +57,7 @@ const req =
   (tokenPath: TokenPath): Record<string, number> => {
     const out: Record<string, number> = {};
     if (token > 0) out[tokenPath] = token;
-    if (batch > 0) out[BATCHGET] = batch;
+    if (batch > 0) out[PATHS.batchGet] = batch;
     return out;
   };
 
@@ -69,7 +70,7 @@ async function warmUp(h: Harness): Promise<void> {
 const failBatch =
   (fault: FakeFault, times = 1) =>
   (h: Harness): void =>
-    h.server.failNext(BATCHGET, fault, times);
+    h.server.failNext(PATHS.batchGet, fault, times);
 
 const failToken =
   (fault: FakeFault, times = 1) =>
@@ -96,10 +97,10 @@ function transportCase(
         type: WechatTransportException,
         fields: {
           reason,
-          path: BATCHGET,
+          path: PATHS.batchGet,
           ...(extra.upstreamStatus ? { status: extra.upstreamStatus } : {}),
         },
-        message: msgTransport(BATCHGET, reason),
+        message: msgTransport(PATHS.batchGet, reason),
         cause: extra.code ? { code: extra.code } : undefined,
       },
       requests: req(1, 3),
@@ -123,8 +124,8 @@ function badResponseCase(name: string, fault: FakeFault): FaultCase {
     status: 502,
     error: {
       type: WechatTransportException,
-      fields: { reason: 'bad_response', path: BATCHGET, status: 200 },
-      message: msgTransport(BATCHGET, 'bad_response'),
+      fields: { reason: 'bad_response', path: PATHS.batchGet, status: 200 },
+      message: msgTransport(PATHS.batchGet, 'bad_response'),
       cause: undefined,
     },
     requests: req(1, 1),
@@ -144,8 +145,8 @@ function businessErrcodeCase(
     status,
     error: {
       type: WechatApiException,
-      fields: { errcode, path: BATCHGET, rid: expect.stringMatching(RID) },
-      message: msgApi(errcode, BATCHGET, text) + (extra.messageSuffix ?? ''),
+      fields: { errcode, path: PATHS.batchGet, rid: expect.stringMatching(RID) },
+      message: msgApi(errcode, PATHS.batchGet, text) + (extra.messageSuffix ?? ''),
     },
     requests: req(1, 1),
     followUp: ok,
@@ -200,7 +201,7 @@ export const FAULT_CASES: FaultCase[] = [
   },
   businessErrcodeCase(45009, 429, 'reach max api daily quota limit', {
     messageSuffix:
-      ` (daily quota reached: look it up with QuotaService.getQuota('${BATCHGET}'), ` +
+      ` (daily quota reached: look it up with QuotaService.getQuota('${PATHS.batchGet}'), ` +
       'i.e. POST /cgi-bin/openapi/quota/get, and reset it in the WeChat admin console)',
   }),
   businessErrcodeCase(45011, 429, 'api minute-quota reach limit mustslower retry next minute', {
@@ -219,9 +220,12 @@ export const FAULT_CASES: FaultCase[] = [
     requests: req(2, 3),
     followUp: ok,
     verify: (h, tokenPath) => {
-      if (tokenPath === STABLE_TOKEN) {
+      if (tokenPath === PATHS.stableToken) {
         // Another replica may already hold the new token: the refetch does not force.
-        const body = JSON.parse(h.server.lastBody(STABLE_TOKEN) ?? '{}') as Record<string, unknown>;
+        const body = JSON.parse(h.server.lastBody(PATHS.stableToken) ?? '{}') as Record<
+          string,
+          unknown
+        >;
         if (body.force_refresh !== false) throw new Error('refetch after 40001 forced a refresh');
       }
     },
@@ -232,15 +236,22 @@ export const FAULT_CASES: FaultCase[] = [
     status: 502,
     error: {
       type: WechatApiException,
-      fields: { errcode: 40001, path: BATCHGET, rid: expect.stringMatching(RID) },
-      message: msgApi(40001, BATCHGET, 'invalid credential, access_token is invalid or not latest'),
+      fields: { errcode: 40001, path: PATHS.batchGet, rid: expect.stringMatching(RID) },
+      message: msgApi(
+        40001,
+        PATHS.batchGet,
+        'invalid credential, access_token is invalid or not latest',
+      ),
     },
     requests: req(2, 2),
     // The rejected token was dropped: one fetch (stable: with force_refresh), one call.
     followUp: { status: 200, added: req(1, 1) },
     verify: (h, tokenPath) => {
-      if (tokenPath === STABLE_TOKEN) {
-        const body = JSON.parse(h.server.lastBody(STABLE_TOKEN) ?? '{}') as Record<string, unknown>;
+      if (tokenPath === PATHS.stableToken) {
+        const body = JSON.parse(h.server.lastBody(PATHS.stableToken) ?? '{}') as Record<
+          string,
+          unknown
+        >;
         if (body.force_refresh !== true)
           throw new Error('after the same token was rejected twice, no force_refresh was asked');
       }

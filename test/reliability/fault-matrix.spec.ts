@@ -10,15 +10,15 @@ import { WechatApiException, WechatTransportException } from '../../lib/index.js
 import { FAULT_CASES, type FaultCase } from './fault-cases.js';
 import {
   type AdapterName,
-  BATCHGET,
   type Harness,
   liveHandles,
   settleHandles,
-  STABLE_TOKEN,
   startHarness,
   TimerTracker,
   UnhandledRejectionWatch,
 } from './harness.js';
+import { PATHS } from '../helpers/constants.js';
+import { upstreamCalls } from '../helpers/upstream-calls.js';
 
 const watch = new UnhandledRejectionWatch();
 beforeAll(() => watch.install());
@@ -32,14 +32,14 @@ function inflightTokenFetches(h: Harness): number {
 }
 
 async function runCase(adapter: AdapterName, c: FaultCase): Promise<void> {
-  const tokenPath = STABLE_TOKEN;
+  const tokenPath = PATHS.stableToken;
   const baseline = liveHandles();
   const timers = new TimerTracker();
   const h = await startHarness({ adapter, wechat: c.wechat });
   try {
     await c.arrange(h, tokenPath);
 
-    const sentBefore = Object.values(h.server.requests).reduce((a, b) => a + b, 0);
+    const sentBefore = upstreamCalls(h.server);
     timers.install();
     const started = Date.now();
     const res = await h.page();
@@ -98,7 +98,7 @@ async function runCase(adapter: AdapterName, c: FaultCase): Promise<void> {
     // Nothing armed is left behind by the call, and no token fetch is still pending.
     expect(timers.pending()).toEqual([]);
     // (and the tracker did see the calls: one deadline timer per attempt at least)
-    const sent = Object.values(h.server.requests).reduce((a, b) => a + b, 0) - sentBefore;
+    const sent = upstreamCalls(h.server) - sentBefore;
     expect(timers.created).toBeGreaterThanOrEqual(sent);
     expect(inflightTokenFetches(h)).toBe(0);
 
@@ -175,18 +175,18 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
           concurrency: 4,
         })) {
           // The first page is in: the next request (offset 5, prefetched with 3 more) fails.
-          if (seen.length === 0) h.server.failNext(BATCHGET, { errcode: 40007 });
+          if (seen.length === 0) h.server.failNext(PATHS.batchGet, { errcode: 40007 });
           seen.push(item.media_id);
         }
       } catch (err) {
         error = err;
       }
       expect(error).toBeInstanceOf(WechatApiException);
-      expect(error).toMatchObject({ errcode: 40007, path: BATCHGET });
+      expect(error).toMatchObject({ errcode: 40007, path: PATHS.batchGet });
       expect(seen).toHaveLength(5);
       await settleUpstream();
       // The first page, then at most the 4 pages fetched ahead: no retry, no more pages.
-      expect(h.server.requests[BATCHGET]).toBeLessThanOrEqual(5);
+      expect(h.server.requests[PATHS.batchGet]).toBeLessThanOrEqual(5);
       expect(timers.pending()).toEqual([]);
       expect(inflightTokenFetches(h)).toBe(0);
     });
@@ -205,7 +205,7 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
       expect(n).toBe(6);
       await settleUpstream();
       // The first page, then the 8 fetched ahead at most.
-      expect(h.server.requests[BATCHGET]).toBeLessThanOrEqual(9);
+      expect(h.server.requests[PATHS.batchGet]).toBeLessThanOrEqual(9);
       expect(timers.pending()).toEqual([]);
     });
   });
@@ -214,7 +214,7 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
     await withHarness(
       { wechat: { retry: { attempts: 2, baseDelayMs: 10_000, maxDelayMs: 10_000 } } },
       async (h, timers) => {
-        h.server.failNext(BATCHGET, { errcode: -1 }, 3);
+        h.server.failNext(PATHS.batchGet, { errcode: -1 }, 3);
         const controller = new AbortController();
         const reason = new Error('caller gave up');
         const walk = (async () => {
@@ -226,7 +226,7 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
         })();
         // The first attempt failed; the client now sleeps 5..10 s before the retry.
         const deadline = Date.now() + 2000;
-        while ((h.server.requests[BATCHGET] ?? 0) < 1 && Date.now() < deadline) {
+        while ((h.server.requests[PATHS.batchGet] ?? 0) < 1 && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         await new Promise((resolve) => setTimeout(resolve, 30));
@@ -237,14 +237,14 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
         expect(timers.pending()).toEqual([]);
         await settleUpstream();
         // No retry after the abort.
-        expect(h.server.requests[BATCHGET]).toBe(1);
+        expect(h.server.requests[PATHS.batchGet]).toBe(1);
       },
     );
   });
 
   it('abort while a request hangs upstream cancels it (no wait for the deadline)', async () => {
     await withHarness({ wechat: { timeoutMs: 10_000 } }, async (h, timers) => {
-      h.server.failNext(BATCHGET, 'timeout');
+      h.server.failNext(PATHS.batchGet, 'timeout');
       const controller = new AbortController();
       const walk = (async () => {
         for await (const _item of h.material.iterateMaterials('image', {
@@ -254,7 +254,7 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
         }
       })();
       const deadline = Date.now() + 2000;
-      while ((h.server.requests[BATCHGET] ?? 0) < 1 && Date.now() < deadline) {
+      while ((h.server.requests[PATHS.batchGet] ?? 0) < 1 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       const started = Date.now();
@@ -263,7 +263,7 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
       expect(Date.now() - started).toBeLessThan(200);
       expect(timers.pending()).toEqual([]);
       await settleUpstream();
-      expect(h.server.requests[BATCHGET]).toBe(1);
+      expect(h.server.requests[PATHS.batchGet]).toBe(1);
     });
   });
 });
@@ -293,11 +293,11 @@ describe('concurrent callers under token faults (no thundering herd)', () => {
   it(`token endpoint -1 always: ${N} callers share one fetch (3 attempts), all reject with -1`, async () => {
     const h = await startHarness();
     try {
-      h.server.failNext(STABLE_TOKEN, { errcode: -1 }, 3);
+      h.server.failNext(PATHS.stableToken, { errcode: -1 }, 3);
       const outcomes = await callAll(h);
       expect({ outcomes, requests: h.server.requests }).toEqual({
         outcomes: { 'WechatApiException:-1': N },
-        requests: { [STABLE_TOKEN]: 3 },
+        requests: { [PATHS.stableToken]: 3 },
       });
       expect(inflightTokenFetches(h)).toBe(0);
     } finally {
@@ -308,13 +308,13 @@ describe('concurrent callers under token faults (no thundering herd)', () => {
   it(`token endpoint 40125: ${N} callers, one request; ${N} more inside the cooldown, none`, async () => {
     const h = await startHarness();
     try {
-      h.server.failNext(STABLE_TOKEN, { errcode: 40125 });
+      h.server.failNext(PATHS.stableToken, { errcode: 40125 });
       const first = await callAll(h);
       const second = await callAll(h);
       expect({ first, second, requests: h.server.requests }).toEqual({
         first: { 'WechatApiException:40125': N },
         second: { 'WechatApiException:40125': N },
-        requests: { [STABLE_TOKEN]: 1 },
+        requests: { [PATHS.stableToken]: 1 },
       });
     } finally {
       await h.close();
@@ -330,7 +330,7 @@ describe('concurrent callers under token faults (no thundering herd)', () => {
       // The first fetch, then one refetch shared by all callers (not one each).
       expect({ outcomes, requests: h.server.requests }).toEqual({
         outcomes: { ok: N },
-        requests: { [STABLE_TOKEN]: 2, [BATCHGET]: 2 * N },
+        requests: { [PATHS.stableToken]: 2, [PATHS.batchGet]: 2 * N },
       });
       expect(inflightTokenFetches(h)).toBe(0);
     } finally {

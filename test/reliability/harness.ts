@@ -3,7 +3,6 @@
  * MaterialService, a FakeWechatServer behind it, and the watchers that prove nothing is
  * left behind (timers, sockets, unhandled rejections).
  */
-import { request as httpRequest } from 'node:http';
 import { runInThisContext } from 'node:vm';
 import { Controller, Get, Inject, type INestApplication, Module, Query } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -14,18 +13,13 @@ import {
   WechatExceptionFilter,
   WechatMaterialModule,
   type MaterialType,
-  type StoredToken,
-  type TokenStore,
   type WechatCallEvent,
   type WechatMaterialModuleOptions,
 } from '../../lib/index.js';
 import { FakeWechatServer, type FakeWechatServerOptions } from '../../lib/testing/index.js';
 import { CapturingLogger } from '../helpers/capturing-logger.js';
-
-export const BATCHGET = '/cgi-bin/material/batchget_material';
-export const COUNT = '/cgi-bin/material/get_materialcount';
-export const STABLE_TOKEN = '/cgi-bin/stable_token';
-export const CLASSIC_TOKEN = '/cgi-bin/token';
+import { type HttpAnswer, httpGet } from '../helpers/http-get.js';
+import { RecordingTokenStore } from '../helpers/recording-token.store.js';
 
 /** Distinctive credentials, so that a leak check that finds nothing means something. */
 export const CANARY_APP_ID = 'wx_leak_canary_app';
@@ -161,59 +155,6 @@ export class TimerTracker {
     }
     return out;
   }
-}
-
-/** An in-memory TokenStore that remembers every token ever written to it. */
-export class RecordingTokenStore implements TokenStore {
-  readonly seenTokens = new Set<string>();
-  private readonly entries = new Map<string, StoredToken>();
-
-  async get(key: string): Promise<StoredToken | undefined> {
-    const e = this.entries.get(key);
-    return e && e.expiresAt > Date.now() ? { ...e } : undefined;
-  }
-
-  async set(key: string, value: StoredToken): Promise<void> {
-    this.seenTokens.add(value.token);
-    this.entries.set(key, { ...value });
-  }
-
-  async delete(key: string): Promise<void> {
-    this.entries.delete(key);
-  }
-}
-
-export interface HttpAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: unknown;
-}
-
-/** GET over a fresh connection (no keep-alive agent that would outlive the test). */
-export function httpGet(url: string, timeoutMs = 10_000): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { agent: false, headers: { Connection: 'close' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.setTimeout(timeoutMs, () =>
-      req.destroy(new Error(`GET ${url}: no answer in ${timeoutMs} ms`)),
-    );
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 const CAPTURED = Symbol('CAPTURED');

@@ -9,15 +9,13 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FAULT_CASES, RID, type FaultCase, type TokenPath } from './fault-cases.js';
 import {
-  BATCHGET,
   CANARY_SECRET,
-  CLASSIC_TOKEN,
   type Harness,
   SHORT_DEADLINE,
-  STABLE_TOKEN,
   startHarness,
   UnhandledRejectionWatch,
 } from './harness.js';
+import { PATHS } from '../helpers/constants.js';
 
 const watch = new UnhandledRejectionWatch();
 beforeAll(() => watch.install());
@@ -25,7 +23,7 @@ afterAll(() => watch.uninstall());
 
 /** The first token the store saw (after a warm-up call). */
 function currentToken(h: Harness): string {
-  const token = [...h.store.seenTokens].at(-1);
+  const token = h.store.tokens.at(-1);
   if (!token) throw new Error('no token was fetched');
   return token;
 }
@@ -54,7 +52,7 @@ const ECHO_CASES: Pick<FaultCase, 'name' | 'arrange' | 'wechat'>[] = [
     name: 'business errmsg echoes the access token',
     arrange: async (h) => {
       await warmUp(h);
-      h.server.failNext(BATCHGET, {
+      h.server.failNext(PATHS.batchGet, {
         errcode: 40007,
         errmsg: `invalid media_id ${currentToken(h)}`,
       });
@@ -67,7 +65,7 @@ const ECHO_CASES: Pick<FaultCase, 'name' | 'arrange' | 'wechat'>[] = [
     arrange: async (h) => {
       await warmUp(h);
       const token = currentToken(h);
-      h.server.failNext(BATCHGET, { errcode: 40001, errmsg: `invalid credential ${token}` });
+      h.server.failNext(PATHS.batchGet, { errcode: 40001, errmsg: `invalid credential ${token}` });
     },
   },
   {
@@ -76,7 +74,7 @@ const ECHO_CASES: Pick<FaultCase, 'name' | 'arrange' | 'wechat'>[] = [
   },
   {
     name: 'business 89501 (caller IP in errmsg)',
-    arrange: (h) => h.server.failNext(BATCHGET, { errcode: 89501 }),
+    arrange: (h) => h.server.failNext(PATHS.batchGet, { errcode: 89501 }),
   },
   {
     name: 'token endpoint timeout',
@@ -88,7 +86,7 @@ const ECHO_CASES: Pick<FaultCase, 'name' | 'arrange' | 'wechat'>[] = [
     arrange: (h, tokenPath) => {
       h.server.failNext(tokenPath, 'html502');
       h.server.failNext(tokenPath, 'truncated_json');
-      h.server.failNext(BATCHGET, 'empty');
+      h.server.failNext(PATHS.batchGet, 'empty');
     },
   },
 ];
@@ -142,8 +140,8 @@ function search(haystacks: Record<string, string>, tokens: Iterable<string>): Fi
 const totals = { runs: 0, tokens: 0, logLines: 0, events: 0, errors: 0, replies: 0 };
 
 describe.each<['stable' | 'classic', TokenPath]>([
-  ['stable', STABLE_TOKEN],
-  ['classic', CLASSIC_TOKEN],
+  ['stable', PATHS.stableToken],
+  ['classic', PATHS.classicToken],
 ])('no token, secret or IP leaks (%s token endpoint)', (tokenEndpoint, tokenPath) => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const h = await startHarness({ wechat: { ...c.wechat, logCalls: true, tokenEndpoint } });
@@ -156,7 +154,7 @@ describe.each<['stable' | 'classic', TokenPath]>([
       h.server.clearFaults();
       replies.push((await h.page()).text);
       replies.push((await h.page('type=images&offset=-1&count=50')).text);
-      for (const t of h.store.seenTokens) tokens.add(t);
+      for (const t of h.store.tokens) tokens.add(t);
       // The token the library would use now (the one the fake issued last).
       await h.tokens.getAccessToken().then(
         (t) => tokens.add(t!),
@@ -170,7 +168,7 @@ describe.each<['stable' | 'classic', TokenPath]>([
           errors.push(err);
         });
       await h.material.getMaterialCount().catch((err: unknown) => errors.push(err));
-      for (const t of h.store.seenTokens) tokens.add(t);
+      for (const t of h.store.tokens) tokens.add(t);
     } finally {
       await h.close();
     }

@@ -1,4 +1,3 @@
-import { CapturingLogger } from '../helpers/capturing-logger.js';
 /**
  * Property tests (fast-check): any input either reaches WeChat (valid) or is refused with
  * WechatValidationException before any request; any body WeChat (or a gateway) might send
@@ -17,13 +16,9 @@ import {
   WechatValidationException,
 } from '../../lib/index.js';
 import { FakeWechatServer } from '../../lib/testing/index.js';
-import {
-  BATCHGET,
-  CANARY_APP_ID,
-  CANARY_SECRET,
-  STABLE_TOKEN,
-  UnhandledRejectionWatch,
-} from './harness.js';
+import { CANARY_APP_ID, CANARY_SECRET, UnhandledRejectionWatch } from './harness.js';
+import { CapturingLogger } from '../helpers/capturing-logger.js';
+import { PATHS } from '../helpers/constants.js';
 
 const TYPES = ['image', 'video', 'voice', 'news'] as const;
 const MAX_OFFSET = 2_147_483_647;
@@ -168,7 +163,7 @@ describe('property: batchGetMaterial input', () => {
     await server.stop();
   });
 
-  const batchCalls = () => server.requests[BATCHGET] ?? 0;
+  const batchCalls = () => server.requests[PATHS.batchGet] ?? 0;
   const stats = { valid: 0, invalid: 0 };
 
   it(`valid input reaches WeChat once, invalid input never does (${NUM_RUNS} runs)`, async () => {
@@ -191,7 +186,7 @@ describe('property: batchGetMaterial input', () => {
           expect(Array.isArray(page.item)).toBe(true);
           expect(page.item_count).toBe(page.item.length);
           // Exactly the three fields went out (an unknown extra key did not).
-          expect(JSON.parse(server.lastBody(BATCHGET) ?? 'null')).toEqual({
+          expect(JSON.parse(server.lastBody(PATHS.batchGet) ?? 'null')).toEqual({
             type: q.type,
             offset: (q.offset as number) + 0,
             count: q.count,
@@ -265,17 +260,17 @@ class ScriptedServer {
       req.on('data', () => undefined);
       req.on('end', () => {
         const path = (req.url ?? '/').split('?')[0];
-        if (path === STABLE_TOKEN) {
+        if (path === PATHS.stableToken) {
           res.writeHead(200, { 'Content-Type': 'application/json' });
           res.end(JSON.stringify({ access_token: TOKEN, expires_in: 7200 }));
           return;
         }
-        if (path === BATCHGET) this.batchCalls++;
-        res.writeHead(path === BATCHGET ? this.status : 404, {
+        if (path === PATHS.batchGet) this.batchCalls++;
+        res.writeHead(path === PATHS.batchGet ? this.status : 404, {
           'Content-Type': 'text/plain',
-          'Content-Length': path === BATCHGET ? this.body.length : 0,
+          'Content-Length': path === PATHS.batchGet ? this.body.length : 0,
         });
-        res.end(path === BATCHGET ? this.body : undefined);
+        res.end(path === PATHS.batchGet ? this.body : undefined);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -460,7 +455,7 @@ describe('property: upstream bodies never crash the parser', () => {
             (e: unknown) => e,
           );
           expect(err).toBeInstanceOf(WechatTransportException);
-          expect(err).toMatchObject({ reason: 'http_status', status, path: BATCHGET });
+          expect(err).toMatchObject({ reason: 'http_status', status, path: PATHS.batchGet });
           expect(scripted.batchCalls - before).toBe(status >= 500 ? 3 : 1);
         },
       ),

@@ -1,13 +1,10 @@
-import { request as httpRequest } from 'node:http';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import type { WechatCallEvent, WechatMaterialModuleOptions } from '../../../lib/index.js';
 import { FakeWechatServer } from '../../../lib/testing/index.js';
 import { type AdapterName, createAdapter, createApp } from '../../../sample-app/src/create-app.js';
+import { PATHS } from '../../helpers/constants.js';
 
 export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
-
-export const BATCHGET = '/cgi-bin/material/batchget_material';
-export const COUNT = '/cgi-bin/material/get_materialcount';
 
 export interface SampleAppUnderTest {
   app: INestApplication;
@@ -54,32 +51,6 @@ export async function startSampleApp(
   return handle;
 }
 
-/** Every request the fake has seen, token endpoints included. */
-export function upstreamCalls(fake: FakeWechatServer): number {
-  return Object.values(fake.requests).reduce((sum, n) => sum + n, 0);
-}
-
-export interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** GET over node:http, reading the body to the end (for NDJSON streams). */
-export function getRaw(url: string): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** The NDJSON lines of a body, parsed. */
 export function ndjson(body: string): Record<string, unknown>[] {
   return body
@@ -94,28 +65,9 @@ export async function fakePage(
   q: { type: string; offset: number; count: number },
 ): Promise<unknown> {
   const { baseUrl } = await fake.start();
-  const res = await fetch(`${baseUrl}${BATCHGET}?access_token=${fake.issueToken()}`, {
+  const res = await fetch(`${baseUrl}${PATHS.batchGet}?access_token=${fake.issueToken()}`, {
     method: 'POST',
     body: JSON.stringify(q),
   });
   return JSON.parse(await res.text());
-}
-
-/** Resolves after `ms`. */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Keeps log lines in memory (and the test output quiet). */
-export class MemoryLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log(message: unknown, context?: string): void {
-    this.lines.push(`log [${context ?? ''}] ${String(message)}`);
-  }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.lines.push(`error [${String(rest.at(-1) ?? '')}] ${String(message)}`);
-  }
-  warn(message: unknown, context?: string): void {
-    this.lines.push(`warn [${context ?? ''}] ${String(message)}`);
-  }
-  debug(): void {}
-  verbose(): void {}
 }
