@@ -13,7 +13,6 @@ export { BatchGetMaterialDto } from './material/batch-get-material.dto.js';
 export {
   MATERIAL_TYPES,
   type MaterialType,
-  type MaterialClient,
   type NewsMaterialPage,
   type FileMaterialPage,
   type NewsMaterialItem,
@@ -21,6 +20,14 @@ export {
   type NewsArticle,
   type MaterialCount,
 } from './material/material.types.js';
+export type { MaterialClient } from './material/material-client.types.js';
+export { UPLOAD_LIMITS, type UploadType } from './material/upload-limits.js';
+export type {
+  MaterialFile,
+  MaterialContent,
+  MaterialFileContent,
+  TemporaryMaterialContent,
+} from './material/media.types.js';
 
 export { AccessTokenService } from './token/access-token.service.js';
 export type { AccessTokenProvider } from './token/access-token-provider.interface.js';

@@ -12,4 +12,10 @@ export const PATHS = {
   classicToken: '/cgi-bin/token',
   stableToken: '/cgi-bin/stable_token',
   quota: '/cgi-bin/openapi/quota/get',
+  addMaterial: '/cgi-bin/material/add_material',
+  getMaterial: '/cgi-bin/material/get_material',
+  deleteMaterial: '/cgi-bin/material/del_material',
+  uploadArticleImage: '/cgi-bin/media/uploadimg',
+  addTemporaryMaterial: '/cgi-bin/media/upload',
+  getTemporaryMaterial: '/cgi-bin/media/get',
 } as const;

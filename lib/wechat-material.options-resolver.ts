@@ -85,6 +85,9 @@ export function resolveWechatOptions(
   if (o.timeoutMs !== undefined && !isPositiveFinite(o.timeoutMs)) {
     bad('timeoutMs', 'must be a positive number of milliseconds');
   }
+  if (o.transferTimeoutMs !== undefined && !isPositiveFinite(o.transferTimeoutMs)) {
+    bad('transferTimeoutMs', 'must be a positive number of milliseconds');
+  }
   const retry = o.retry ?? {};
   if (o.retry !== undefined && (o.retry === null || typeof o.retry !== 'object')) {
     bad('retry', 'must be an object { attempts, baseDelayMs, maxDelayMs }');
@@ -158,6 +161,7 @@ export function resolveWechatOptions(
     refreshMarginSeconds: o.refreshMarginSeconds ?? 300,
     baseUrl,
     timeoutMs: o.timeoutMs ?? 10_000,
+    transferTimeoutMs: o.transferTimeoutMs ?? 60_000,
     retry: Object.freeze({
       attempts: retry.attempts ?? 2,
       baseDelayMs: retry.baseDelayMs ?? 200,

@@ -72,6 +72,11 @@ export interface WechatMaterialModuleOptions {
   tokenErrorCooldownMs?: number;
   /** Outgoing HTTP settings. */
   http?: WechatHttpOptions;
+  /**
+   * Deadline of one upload attempt (instead of `timeoutMs`), and the longest pause between
+   * two chunks of a download body once its headers arrived. Default 60000.
+   */
+  transferTimeoutMs?: number;
 }
 
 /** Options after defaults and validation (internal). */
@@ -91,4 +96,5 @@ export interface ResolvedWechatOptions {
   readonly logCalls: boolean | 'errors';
   readonly tokenErrorCooldownMs: number;
   readonly http: Readonly<WechatHttpOptions>;
+  readonly transferTimeoutMs: number;
 }

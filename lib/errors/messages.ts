@@ -18,3 +18,36 @@ export const invalidOptionsMessage = (
 export const unknownAccountMessage = (): string =>
   'forAccount(appId): this appId has no credentials: add it to the `accounts` option ' +
   '({ [appId]: { appSecret } }) or pass an `accessTokenProvider`';
+
+// Media uploads and downloads (WechatValidationException: each message starts with the
+// property it is about, as ValidationPipe's do; none echoes a filename or a path).
+
+const sizeText = (bytes: number): string =>
+  bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${bytes / 1024} KB`;
+
+export const mediaMessages = {
+  type: (allowed: readonly string[]): string =>
+    `type must be one of the following values: ${allowed.join(', ')}`,
+  oneSource: (): string => 'file must have exactly one source: data, path or stream',
+  fileObject: (): string =>
+    'file must be an object { filename, data | path | stream, contentType? }',
+  filename: (): string => 'file.filename must be a non-empty string without control characters',
+  extension: (what: string, extensions: readonly string[]): string =>
+    `file.filename must end with an extension allowed for ${what}: ${extensions.map((e) => `.${e}`).join(', ')}`,
+  contentType: (): string =>
+    'file.contentType must be a MIME type such as image/png (no line breaks or quotes)',
+  sourceType: (source: 'data' | 'path' | 'stream'): string =>
+    source === 'data'
+      ? 'file.data must be a Buffer or a Uint8Array'
+      : source === 'path'
+        ? 'file.path must be a non-empty string'
+        : 'file.stream must be a Readable stream',
+  empty: (source: 'data' | 'path' | 'stream'): string => `file.${source} must not be empty`,
+  tooLarge: (source: 'data' | 'path' | 'stream', what: string, maxBytes: number): string =>
+    `file.${source} must not be larger than ${maxBytes} bytes (${sizeText(maxBytes)}, the limit for ${what})`,
+  unreadablePath: (): string => 'file.path must name a readable regular file',
+  streamFailed: (): string => 'file.stream failed before its end',
+  description: (field: 'title' | 'introduction'): string =>
+    `description.${field} must be a non-empty string (WeChat requires it for a video)`,
+  mediaId: (): string => 'mediaId must be a non-empty string',
+};

@@ -11,6 +11,7 @@ import { WechatTransportException } from '../errors/wechat-transport.exception.j
 import { redactSecrets } from './redact.js';
 import { isRetryableErrcode, isRetryableStatus, retryDelayMs, sleep } from './retry-policy.js';
 import { errcodeOf, parseWechatBody } from './wechat-body.parser.js';
+import type { ReplayableBody } from './multipart-body.js';
 
 /** One logical call to WeChat; the client adds retries, deadlines and events. */
 export interface WechatRequest {
@@ -25,6 +26,11 @@ export interface WechatRequest {
   query?: Record<string, string>;
   /** JSON body for POST. */
   body?: unknown;
+  /**
+   * Instead of `body`: bytes made afresh for each attempt, sent with their headers. An
+   * upload attempt is bounded by `transferTimeoutMs` instead of `timeoutMs`.
+   */
+  upload?: ReplayableBody;
   /** Cancels the call, including backoff waits; rejects with `signal.reason`. */
   signal?: AbortSignal;
   /** Values to scrub from any errmsg that comes back (the secret for token calls). */
@@ -41,6 +47,7 @@ type AttemptResult =
 
 const identity = (data: unknown): unknown => data;
 const acceptAny = (): boolean => true;
+const ACCEPT = 'application/json, text/plain, */*';
 /** Every status is classified by us, not thrown by axios. */
 const anyStatus = (): boolean => true;
 /** A page of 20 news items can be several MB of article HTML. */
@@ -105,9 +112,14 @@ export class WechatHttpClient implements OnModuleDestroy {
 
   private async attempt(req: WechatRequest): Promise<AttemptResult> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(DEADLINE), this.options.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(DEADLINE),
+      req.upload ? this.options.transferTimeoutMs : this.options.timeoutMs,
+    );
     const onCallerAbort = () => controller.abort(req.signal!.reason);
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    // A fresh body per attempt: retries and the replay after a token rejection resend it whole.
+    const upload = req.upload?.open();
     let res: AxiosResponse<string>;
     try {
       // One literal per call, not a spread of a shared base config: the spread copy made
@@ -124,13 +136,16 @@ export class WechatHttpClient implements OnModuleDestroy {
         maxContentLength: MAX_CONTENT_LENGTH,
         method: req.method,
         url: this.url(req),
-        data: req.method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined,
-        headers:
-          req.method === 'POST'
-            ? { 'Content-Type': 'application/json', Accept: 'application/json, text/plain, */*' }
-            : { Accept: 'application/json, text/plain, */*' },
+        data: upload ?? (req.method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined),
+        headers: upload
+          ? { ...req.upload!.headers, Accept: ACCEPT }
+          : req.method === 'POST'
+            ? { 'Content-Type': 'application/json', Accept: ACCEPT }
+            : { Accept: ACCEPT },
         signal: controller.signal,
       };
+      // Streamed uploads: never buffered for a size check (the length is in the headers).
+      if (upload) config.maxBodyLength = Infinity;
       if (this.options.http.proxy !== undefined) config.proxy = this.options.http.proxy;
       res = await this.http.axiosRef.request<string>(config);
     } catch (err) {
@@ -147,6 +162,8 @@ export class WechatHttpClient implements OnModuleDestroy {
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCallerAbort);
+      // WeChat may answer before reading the whole body: release the file it was read from.
+      upload?.destroy();
     }
     return this.classify(req, res.status, typeof res.data === 'string' ? res.data : '');
   }

@@ -3,12 +3,25 @@ import type { AccessTokenService } from '../token/access-token.service.js';
 import type { WechatHttpClient } from '../http/wechat-http.client.js';
 import { assertBatchGetQuery } from './material-input.validator.js';
 import { iterateMaterials } from './iterate-materials.js';
+import {
+  addMaterial,
+  addTemporaryMaterial,
+  deleteMaterial,
+  uploadArticleImage,
+} from './material-uploads.js';
+import type { MaterialClient } from './material-client.types.js';
+import type {
+  AddMaterialResult,
+  MaterialFile,
+  TemporaryMaterialResult,
+  VideoDescription,
+} from './media.types.js';
+import type { UploadType } from './upload-limits.js';
 import type {
   BatchGetMaterialQuery,
   FileMaterialItem,
   FileMaterialPage,
   IterateMaterialsOptions,
-  MaterialClient,
   MaterialCount,
   MaterialType,
   NewsMaterialItem,
@@ -27,8 +40,8 @@ const isCount = (b: Record<string, unknown>): boolean =>
 export class AccountMaterialClient implements MaterialClient {
   constructor(
     readonly appId: string | undefined,
-    private readonly tokens: AccessTokenService,
-    private readonly http: WechatHttpClient,
+    readonly tokens: AccessTokenService,
+    readonly http: WechatHttpClient,
   ) {}
 
   batchGetMaterial(q: { type: 'news'; offset: number; count: number }): Promise<NewsMaterialPage>;
@@ -83,5 +96,36 @@ export class AccountMaterialClient implements MaterialClient {
     opts: IterateMaterialsOptions = {},
   ): AsyncIterable<NewsMaterialItem | FileMaterialItem> {
     return iterateMaterials((q, signal) => this.fetchPage(q, signal), type, opts);
+  }
+
+  addMaterial(type: 'image' | 'voice' | 'thumb', file: MaterialFile): Promise<AddMaterialResult>;
+  addMaterial(
+    type: 'video',
+    file: MaterialFile,
+    description: VideoDescription,
+  ): Promise<AddMaterialResult>;
+  addMaterial(
+    type: UploadType,
+    file: MaterialFile,
+    description?: VideoDescription,
+  ): Promise<AddMaterialResult>;
+  addMaterial(
+    type: UploadType,
+    file: MaterialFile,
+    description?: VideoDescription,
+  ): Promise<AddMaterialResult> {
+    return addMaterial(this, type, file, description);
+  }
+
+  uploadArticleImage(file: MaterialFile): Promise<{ url: string }> {
+    return uploadArticleImage(this, file);
+  }
+
+  deleteMaterial(mediaId: string): Promise<void> {
+    return deleteMaterial(this, mediaId);
+  }
+
+  addTemporaryMaterial(type: UploadType, file: MaterialFile): Promise<TemporaryMaterialResult> {
+    return addTemporaryMaterial(this, type, file);
   }
 }

@@ -5,12 +5,19 @@ import { AccessTokenService } from '../token/access-token.service.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
 import { AccountMaterialClient } from './material.client.js';
 import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
+import type { MaterialClient } from './material-client.types.js';
+import type {
+  AddMaterialResult,
+  MaterialFile,
+  TemporaryMaterialResult,
+  VideoDescription,
+} from './media.types.js';
+import type { UploadType } from './upload-limits.js';
 import type {
   BatchGetMaterialQuery,
   FileMaterialItem,
   FileMaterialPage,
   IterateMaterialsOptions,
-  MaterialClient,
   MaterialCount,
   MaterialType,
   NewsMaterialItem,
@@ -56,6 +63,45 @@ export class MaterialService implements MaterialClient {
     opts?: IterateMaterialsOptions,
   ): AsyncIterable<NewsMaterialItem | FileMaterialItem> {
     return this.main.iterateMaterials(type, opts);
+  }
+
+  /**
+   * Uploads permanent material (multipart `media`; a video also needs its `description`).
+   * Checked before any request (type, one source, extension, size); a stream is spooled to
+   * a temporary file first. Resolves with WeChat's `{ media_id, url? }`.
+   */
+  addMaterial(type: 'image' | 'voice' | 'thumb', file: MaterialFile): Promise<AddMaterialResult>;
+  addMaterial(
+    type: 'video',
+    file: MaterialFile,
+    description: VideoDescription,
+  ): Promise<AddMaterialResult>;
+  addMaterial(
+    type: UploadType,
+    file: MaterialFile,
+    description?: VideoDescription,
+  ): Promise<AddMaterialResult>;
+  addMaterial(
+    type: UploadType,
+    file: MaterialFile,
+    description?: VideoDescription,
+  ): Promise<AddMaterialResult> {
+    return this.main.addMaterial(type, file, description);
+  }
+
+  /** `media/uploadimg`: the only image URLs article HTML may use (jpg/png up to 1 MB). */
+  uploadArticleImage(file: MaterialFile): Promise<{ url: string }> {
+    return this.main.uploadArticleImage(file);
+  }
+
+  /** `del_material`: 40007 for an unknown media_id. */
+  deleteMaterial(mediaId: string): Promise<void> {
+    return this.main.deleteMaterial(mediaId);
+  }
+
+  /** `media/upload`: temporary media, kept three days (`media_id` filled for thumbs too). */
+  addTemporaryMaterial(type: UploadType, file: MaterialFile): Promise<TemporaryMaterialResult> {
+    return this.main.addTemporaryMaterial(type, file);
   }
 
   /**

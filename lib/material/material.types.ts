@@ -84,19 +84,3 @@ export interface IterateMaterialsOptions {
   /** Aborting rejects with `signal.reason` and cancels in-flight requests and waits. */
   signal?: AbortSignal;
 }
-
-/** The material API for one account (see `MaterialService.forAccount`). */
-export interface MaterialClient {
-  batchGetMaterial(q: { type: 'news'; offset: number; count: number }): Promise<NewsMaterialPage>;
-  batchGetMaterial(q: {
-    type: 'image' | 'video' | 'voice';
-    offset: number;
-    count: number;
-  }): Promise<FileMaterialPage>;
-  batchGetMaterial(q: BatchGetMaterialQuery): Promise<NewsMaterialPage | FileMaterialPage>;
-  getMaterialCount(): Promise<MaterialCount>;
-  iterateMaterials(
-    type: MaterialType,
-    opts?: IterateMaterialsOptions,
-  ): AsyncIterable<NewsMaterialItem | FileMaterialItem>;
-}
