@@ -134,6 +134,19 @@ describe('options validation at compile()', () => {
     },
   );
 
+  it.each([[0], [-1], [NaN], [Infinity], ['60000']])(
+    'transferTimeoutMs %p is rejected',
+    async (transferTimeoutMs) => {
+      const err = await compileError({
+        appId: APP_ID,
+        appSecret: APP_SECRET,
+        transferTimeoutMs: transferTimeoutMs as number,
+      });
+      expect(err.fields).toEqual(['transferTimeoutMs']);
+      expect(err.message).toContain('transferTimeoutMs must be a positive number of milliseconds');
+    },
+  );
+
   it('forRootAsync options are validated at compile() too', async () => {
     const err = await compileError(
       { appId: APP_ID, appSecret: LEAKED, baseUrl: 'ws://x', timeoutMs: -5 },
