@@ -1,51 +1,55 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
 import { OTHER_APP_ID, OTHER_APP_SECRET, PATHS } from '../../helpers/constants.js';
-import { sleep } from '../../helpers/wait.js';
+import { installFakeClock } from '../../helpers/fake-clock.js';
 
 const PAGE = { type: 'image', offset: 0, count: 1 } as const;
 
-describe('token lifetime', () => {
+describe('token lifetime (fake clock: the library and the fake read the same Date.now)', () => {
   let t: TestModule | undefined;
 
   afterEach(async () => {
+    jest.restoreAllMocks();
     await t?.close();
     t = undefined;
   });
 
-  it('refreshes before expiry using expires_in; the 300 s margin is capped at half the lifetime (stable and classic)', async () => {
-    // expires_in 4 s and refreshMarginSeconds 300 → margin 2 s: each token is used ~2 s.
-    const scenario = async (tokenEndpoint: 'stable' | 'classic') => {
-      const m = await createTestModule(
+  it.each(['stable', 'classic'] as const)(
+    '%s: refreshes before expiry using expires_in; the 300 s margin is capped at half the lifetime',
+    async (tokenEndpoint) => {
+      // expires_in 4 s and refreshMarginSeconds 300 → margin 2 s: each token is used ~2 s.
+      t = await createTestModule(
         { tokenEndpoint, refreshMarginSeconds: 300 },
         { tokenTtlSeconds: 4 },
       );
-      try {
-        const started = Date.now();
-        await m.material.batchGetMaterial(PAGE);
-        const first = await m.tokens.getAccessToken();
-        expect(m.server.tokenRequests).toBe(1);
+      const clock = installFakeClock();
+      const started = Date.now();
+      await t.material.batchGetMaterial(PAGE);
+      const first = await t.tokens.getAccessToken();
+      expect(t.server.tokenRequests).toBe(1);
 
-        await sleep(800 - (Date.now() - started));
-        await m.material.batchGetMaterial(PAGE);
-        expect(Date.now() - started).toBeLessThan(2000);
-        expect(await m.tokens.getAccessToken()).toBe(first);
-        expect(m.server.tokenRequests).toBe(1);
+      clock.advance(800);
+      await t.material.batchGetMaterial(PAGE);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(await t.tokens.getAccessToken()).toBe(first);
+      expect(t.server.tokenRequests).toBe(1);
 
-        await sleep(2300 - (Date.now() - started));
-        await m.material.batchGetMaterial(PAGE);
-        expect(m.server.tokenRequests).toBe(2);
-        // Refreshed before WeChat would have rejected it: no 42001 along the way.
-        expect(m.server.requests[PATHS.batchGet]).toBe(3);
-        // Classic mints a new token per fetch; stable hands back the same one while it has
-        // more than a little life left (expires_in then says how little).
-        if (tokenEndpoint === 'classic') expect(await m.tokens.getAccessToken()).not.toBe(first);
-      } finally {
-        await m.close();
-      }
-    };
-    await Promise.all([scenario('stable'), scenario('classic')]);
-  });
+      // Just before the capped margin: still the same token.
+      clock.advance(1199);
+      await t.material.batchGetMaterial(PAGE);
+      expect(t.server.tokenRequests).toBe(1);
+
+      clock.advance(301);
+      await t.material.batchGetMaterial(PAGE);
+      expect(t.server.tokenRequests).toBe(2);
+      // Refreshed before WeChat would have rejected it: no 42001 along the way.
+      expect(t.server.requests[PATHS.batchGet]).toBe(4);
+      // Classic mints a new token per fetch; stable hands back the same one while it has
+      // more than a little life left (expires_in then says how little).
+      if (tokenEndpoint === 'classic') expect(await t.tokens.getAccessToken()).not.toBe(first);
+      else expect(await t.tokens.getAccessToken()).toBe(first);
+    },
+  );
 
   it('refreshMarginSeconds smaller than half the lifetime is used as is', async () => {
     // expires_in 2 s with margin 0: the token lives the full 2 s (capping would refetch at 1 s).
@@ -53,12 +57,18 @@ describe('token lifetime', () => {
       { tokenEndpoint: 'classic', refreshMarginSeconds: 0 },
       { tokenTtlSeconds: 2 },
     );
+    const clock = installFakeClock();
     const started = Date.now();
     await t.material.batchGetMaterial(PAGE);
-    await sleep(1300 - (Date.now() - started));
+    clock.advance(1300);
     await t.material.batchGetMaterial(PAGE);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(t.server.tokenRequests).toBe(1);
+    // At the full lifetime it is fetched again (and WeChat never saw an expired token).
+    clock.advance(700);
+    await t.material.batchGetMaterial(PAGE);
+    expect(t.server.tokenRequests).toBe(2);
+    expect(t.server.requests[PATHS.batchGet]).toBe(3);
   });
 });
 
