@@ -1,8 +1,15 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { inspect } from 'node:util';
 import { WechatApiException, WechatTransportException } from '../../../lib/index.js';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
-import { APP_SECRET, PATHS } from '../../helpers/constants.js';
+import {
+  APP_ID,
+  APP_SECRET,
+  OTHER_APP_ID,
+  OTHER_APP_SECRET,
+  PATHS,
+} from '../../helpers/constants.js';
+import { installFakeClock } from '../../helpers/fake-clock.js';
 import { rejectionOf, sleep } from '../../helpers/wait.js';
 
 const PAGE = { type: 'image', offset: 0, count: 20 } as const;
@@ -12,6 +19,7 @@ describe('errors of the token endpoint', () => {
   let t: TestModule | undefined;
 
   afterEach(async () => {
+    jest.restoreAllMocks();
     await t?.close();
     t = undefined;
   });
@@ -68,6 +76,8 @@ describe('errors of the token endpoint', () => {
   });
 
   it.each([
+    [40002, 'invalid grant_type'],
+    [41002, 'appid missing'],
     [40013, 'invalid appid'],
     [40164, 'invalid ip *.*.*.* ipv6 *:*, not in whitelist'],
     [40243, 'AppSecret已被冻结，请登录MP解冻后再次调用。'],
@@ -83,6 +93,42 @@ describe('errors of the token endpoint', () => {
     expect((err as Error).message).not.toContain('1.2.3.4');
     await expect(t.material.batchGetMaterial(PAGE)).rejects.toMatchObject({ errcode });
     expect(t.server.tokenRequests).toBe(1);
+  });
+
+  it('the cooldown is per appId: account A cooling down leaves account B alone', async () => {
+    // The main account's secret is wrong (40125 every time); the other account's is right.
+    t = await createTestModule({
+      appSecret: WRONG_SECRET,
+      tokenErrorCooldownMs: 60_000,
+      accounts: { [OTHER_APP_ID]: { appSecret: OTHER_APP_SECRET } },
+    });
+    const clock = installFakeClock();
+    const other = t.material.forAccount(OTHER_APP_ID);
+    await expect(t.material.batchGetMaterial(PAGE)).rejects.toMatchObject({ errcode: 40125 });
+    expect(t.server.tokenRequests).toBe(1);
+
+    // B fetches its own token and works while A cools down.
+    await expect(other.batchGetMaterial(PAGE)).resolves.toMatchObject({ item_count: 4 });
+    expect(t.server.tokenRequests).toBe(2);
+    await expect(t.material.getMaterialCount()).rejects.toMatchObject({ errcode: 40125 });
+    await expect(t.tokens.getAccessToken({ appId: APP_ID })).rejects.toMatchObject({
+      errcode: 40125,
+    });
+    expect(t.server.tokenRequests).toBe(2);
+    // B's forced refresh is not blocked by A's cooldown either.
+    await expect(
+      t.tokens.getAccessToken({ appId: OTHER_APP_ID, forceRefresh: true }),
+    ).resolves.toEqual(expect.any(String));
+    expect(t.server.tokenRequests).toBe(3);
+    expect(t.server.requests[PATHS.batchGet]).toBe(1);
+
+    // Inside the cooldown A still costs nothing; once it is over, A asks again.
+    clock.advance(59_999);
+    await expect(t.material.batchGetMaterial(PAGE)).rejects.toMatchObject({ errcode: 40125 });
+    expect(t.server.tokenRequests).toBe(3);
+    clock.advance(2);
+    await expect(t.material.batchGetMaterial(PAGE)).rejects.toMatchObject({ errcode: 40125 });
+    expect(t.server.tokenRequests).toBe(4);
   });
 
   it('-1 from the token endpoint is retried per policy: once → success after 2 token requests', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { WechatApiException } from '../../../lib/index.js';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
-import { PATHS } from '../../helpers/constants.js';
+import { APP_ID, OTHER_APP_ID, OTHER_APP_SECRET, PATHS } from '../../helpers/constants.js';
+import { installFakeClock } from '../../helpers/fake-clock.js';
 import { rejectionOf } from '../../helpers/wait.js';
 
 const PAGE = { type: 'image', offset: 0, count: 20 } as const;
@@ -132,6 +133,52 @@ describe('a token rejected on a business call', () => {
       await expect(t.material.batchGetMaterial(PAGE)).resolves.toMatchObject({ item_count: 4 });
       expect(t.server.tokenRequests).toBe(6);
       expect(lastForceRefresh(t)).toBe(true);
+    });
+
+    it('force_refresh at most once per 30 s per appId: account A forcing leaves account B free to force', async () => {
+      t = await createTestModule({
+        tokenEndpoint: 'stable',
+        accounts: { [OTHER_APP_ID]: { appSecret: OTHER_APP_SECRET } },
+      });
+      const clock = installFakeClock();
+      const accounts = { A: t.material, B: t.material.forAccount(OTHER_APP_ID) };
+      /** appid and force_refresh of the last stable_token request. */
+      const lastFetch = () => {
+        const body = JSON.parse(t!.server.lastBody(PATHS.stableToken) ?? '{}') as {
+          appid?: string;
+          force_refresh?: unknown;
+        };
+        return [body.appid, body.force_refresh];
+      };
+      /** The account's token is refused twice in a row: the call fails, the token is stale. */
+      const rejectTwice = async (who: keyof typeof accounts) => {
+        t!.server.failNext(PATHS.batchGet, { errcode: 40001 }, 2);
+        await expect(accounts[who].batchGetMaterial(PAGE)).rejects.toMatchObject({
+          errcode: 40001,
+        });
+      };
+      await accounts.A.batchGetMaterial(PAGE);
+      await accounts.B.batchGetMaterial(PAGE);
+
+      await rejectTwice('A');
+      await accounts.A.batchGetMaterial(PAGE);
+      expect(lastFetch()).toEqual([APP_ID, true]);
+      clock.advance(1_000);
+      // B's token goes stale one second after A forced: B may force all the same.
+      await rejectTwice('B');
+      await accounts.B.batchGetMaterial(PAGE);
+      expect(lastFetch()).toEqual([OTHER_APP_ID, true]);
+
+      // A again within 30 s of its own force: no second force_refresh.
+      clock.advance(28_000);
+      await rejectTwice('A');
+      await accounts.A.batchGetMaterial(PAGE);
+      expect(lastFetch()[1]).toBe(false);
+      // Past 30 s since A's force, A's stale token may be forced out again.
+      await rejectTwice('A');
+      clock.advance(1_001);
+      await accounts.A.batchGetMaterial(PAGE);
+      expect(lastFetch()[1]).toBe(true);
     });
 
     it('a different token on the refetch is not "stale": no force_refresh afterwards', async () => {
