@@ -51,6 +51,16 @@ describe('package manifest', () => {
     expect(importers.filter((f) => !f.startsWith(join('lib', 'redis')))).toEqual([]);
   });
 
+  it('keeps @nestjs/terminus an optional ^12 peer, imported only under lib/terminus', () => {
+    expect(pkg.peerDependencies['@nestjs/terminus']).toBe('^12.0.0');
+    expect(pkg.peerDependenciesMeta?.['@nestjs/terminus']?.optional).toBe(true);
+    const importers = libFiles
+      .filter((f) => importsOf(f).includes('@nestjs/terminus'))
+      .map((f) => relative(root, f));
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((f) => !f.startsWith(join('lib', 'terminus')))).toEqual([]);
+  });
+
   it('keeps lib/testing free of runtime dependencies (it ships to users test code)', () => {
     const testing = libFiles.filter((f) => f.includes(join('lib', 'testing')));
     expect(testing.flatMap(importsOf).filter((n) => !builtinModules.includes(n))).toEqual([]);

@@ -28,7 +28,11 @@ const RUNTIME_EXPORTS: Record<string, string[]> = {
   ],
   'nestjs-wechat-material/testing': ['FakeWechatServer'],
   'nestjs-wechat-material/redis': ['RedisTokenStore'],
+  'nestjs-wechat-material/terminus': ['WechatHealthIndicator'],
 };
+
+/** Optional peers: left out of the consumer until the test of their entry point links them. */
+const OPTIONAL_PEERS = ['ioredis', '@nestjs/terminus'];
 
 /** API.md "Types exported", imported by a TypeScript consumer of the installed package. */
 const TYPE_EXPORTS: Record<string, string[]> = {
@@ -57,12 +61,24 @@ const TYPE_EXPORTS: Record<string, string[]> = {
   ],
   'nestjs-wechat-material/testing': ['FakeWechatServerOptions', 'FakeFault'],
   'nestjs-wechat-material/redis': ['RedisTokenStoreOptions'],
+  'nestjs-wechat-material/terminus': [],
 };
 
 interface PackageJson {
   exports: Record<string, unknown>;
   peerDependencies: Record<string, string>;
 }
+
+/** A TypeScript consumer of "./terminus": the indicator's signature and terminus's result type. */
+const TERMINUS_CONSUMER = `
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import { WechatHealthIndicator } from 'nestjs-wechat-material/terminus';
+export const probe = (health: WechatHealthIndicator): Promise<HealthIndicatorResult<'wechat'>> =>
+  health.isHealthy('wechat', {
+    appId: 'wx_fake_app',
+    quota: { cgiPath: '/cgi-bin/material/batchget_material', minRemaining: 100 },
+  });
+`;
 
 const nodeEval = (cwd: string, script: string) =>
   run(process.execPath, ['--input-type=module', '-e', script], { cwd, timeout: 30_000 });
@@ -112,7 +128,9 @@ describe('the packed tarball, installed in a fresh project', () => {
       ],
       { cwd: project, timeout: 60_000 },
     );
-    const peers = Object.keys(pkg.peerDependencies).filter((name) => name !== 'ioredis');
+    const peers = Object.keys(pkg.peerDependencies).filter(
+      (name) => !OPTIONAL_PEERS.includes(name),
+    );
     await linkFromRepo(project, [...peers, '@types/node']);
   }, 90_000);
 
@@ -136,7 +154,7 @@ describe('the packed tarball, installed in a fresh project', () => {
     expect(tarballFiles.filter((f) => /\.spec\.|^lib\/|^test\/|^sample-app\//.test(f))).toEqual([]);
   });
 
-  it('exports exactly the API.md whitelist from ".", "./testing" (plain ESM, no ioredis)', async () => {
+  it('exports exactly the API.md whitelist from ".", "./testing" (plain ESM, no optional peers)', async () => {
     const { stdout } = await nodeEval(
       project,
       `const out = {};
@@ -167,6 +185,44 @@ describe('the packed tarball, installed in a fresh project', () => {
     expect(JSON.parse(stdout)).toEqual(RUNTIME_EXPORTS['nestjs-wechat-material/redis']);
   });
 
+  it('exports WechatHealthIndicator from "./terminus" and probes from plain ESM', async () => {
+    if (!entries.includes('nestjs-wechat-material/terminus')) return;
+    await linkFromRepo(project, ['@nestjs/terminus']);
+    const { stdout } = await nodeEval(
+      project,
+      `import { Module } from '@nestjs/common';
+       import { NestFactory } from '@nestjs/core';
+       import { TerminusModule } from '@nestjs/terminus';
+       import { WechatMaterialModule } from 'nestjs-wechat-material';
+       import * as entry from 'nestjs-wechat-material/terminus';
+       import { FakeWechatServer } from 'nestjs-wechat-material/testing';
+       const fake = new FakeWechatServer();
+       const { baseUrl } = await fake.start();
+       class HealthModule {}
+       Module({
+         imports: [
+           TerminusModule,
+           WechatMaterialModule.forRoot({ appId: 'wx_fake_app', appSecret: 'fake_secret', baseUrl }),
+         ],
+         providers: [entry.WechatHealthIndicator],
+       })(HealthModule);
+       const ctx = await NestFactory.createApplicationContext(HealthModule, { logger: false });
+       const health = ctx.get(entry.WechatHealthIndicator);
+       const up = await health.isHealthy('wechat', {
+         quota: { cgiPath: '/cgi-bin/material/batchget_material', minRemaining: 1 },
+       });
+       const unknown = await health.isHealthy('other', { appId: 'wx_nobody' });
+       await ctx.close();
+       await fake.stop();
+       console.log(JSON.stringify({ exports: Object.keys(entry).sort(), up, unknown }));`,
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      exports: RUNTIME_EXPORTS['nestjs-wechat-material/terminus'],
+      up: { wechat: { status: 'up' } },
+      unknown: { other: { status: 'down', reason: 'configuration' } },
+    });
+  });
+
   it('works from the tarball: module + FakeWechatServer in plain ESM', async () => {
     const { stdout } = await nodeEval(
       project,
@@ -194,17 +250,21 @@ describe('the packed tarball, installed in a fresh project', () => {
   });
 
   it('gives a TypeScript (nodenext) consumer every documented type', async () => {
-    const lines = entries.map(
-      (entry) => `import type { ${TYPE_EXPORTS[entry]!.join(', ')} } from '${entry}';`,
-    );
+    const lines = entries
+      .filter((entry) => TYPE_EXPORTS[entry]!.length > 0)
+      .map((entry) => `import type { ${TYPE_EXPORTS[entry]!.join(', ')} } from '${entry}';`);
     const uses = entries.flatMap((entry) => TYPE_EXPORTS[entry]!).map((t) => `  ${t}`);
     await writeFile(
       join(project, 'consumer.ts'),
       `${lines.join('\n')}\nexport type All = [\n${uses.join(',\n')}\n];\n` +
         `import { MaterialService, WechatMaterialModule } from 'nestjs-wechat-material';\n` +
-        `export const check: [typeof MaterialService, typeof WechatMaterialModule] = [MaterialService, WechatMaterialModule];\n`,
+        `export const check: [typeof MaterialService, typeof WechatMaterialModule] = [MaterialService, WechatMaterialModule];\n` +
+        (entries.includes('nestjs-wechat-material/terminus') ? TERMINUS_CONSUMER : ''),
     );
     if (entries.includes('nestjs-wechat-material/redis')) await linkFromRepo(project, ['ioredis']);
+    if (entries.includes('nestjs-wechat-material/terminus')) {
+      await linkFromRepo(project, ['@nestjs/terminus']);
+    }
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     await run(
       process.execPath,
