@@ -6,7 +6,7 @@ import {
   OTHER_APP_SECRET,
   PATHS,
 } from '../../helpers/constants.js';
-import { createHealthModule, type HealthTestModule } from './health-test-module.js';
+import { createHealthModule, type HealthTestModule } from '../../helpers/create-health-module.js';
 
 const QUOTA = { cgiPath: PATHS.batchGet, minRemaining: 3 };
 const PAGE = { type: 'image', offset: 0, count: 20 } as const;

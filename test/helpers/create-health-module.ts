@@ -5,12 +5,12 @@ import {
   MaterialService,
   WechatMaterialModule,
   type WechatMaterialModuleOptions,
-} from '../../../lib/index.js';
-import { WechatHealthIndicator } from '../../../lib/terminus/index.js';
-import { FakeWechatServer, type FakeWechatServerOptions } from '../../../lib/testing/index.js';
-import { FAST_OPTIONS } from '../../helpers/create-test-module.js';
-import { CapturingLogger } from '../../helpers/capturing-logger.js';
-import { FAKE_ACCOUNTS } from '../../helpers/constants.js';
+} from '../../lib/index.js';
+import { WechatHealthIndicator } from '../../lib/terminus/index.js';
+import { FakeWechatServer, type FakeWechatServerOptions } from '../../lib/testing/index.js';
+import { FAST_OPTIONS } from './create-test-module.js';
+import { CapturingLogger } from './capturing-logger.js';
+import { FAKE_ACCOUNTS } from './constants.js';
 
 export interface HealthTestModule {
   server: FakeWechatServer;
