@@ -1,2 +1,2 @@
-export { FakeWechatServer } from './fake-wechat-server.js';
-export type { FakeFault, FakeWechatServerOptions } from './fake-wechat-server.js';
+export { FakeWechatServer } from './fake/server.js';
+export type { FakeFault, FakeWechatServerOptions } from './fake/server.js';
