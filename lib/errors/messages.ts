@@ -51,3 +51,15 @@ export const mediaMessages = {
     `description.${field} must be a non-empty string (WeChat requires it for a video)`,
   mediaId: (): string => 'mediaId must be a non-empty string',
 };
+
+/** ValidationPipe's wording for `@IsIn`, e.g. `type must be one of the following values: a, b`. */
+export const oneOfHint = (values: readonly string[]): string =>
+  `must be one of the following values: ${values.join(', ')}`;
+
+/** Options of the paging walkers (iterateMaterials, iterateDrafts, iteratePublished). */
+export const WALK_OPTION_HINTS = {
+  pageSize: 'must be an integer from 1 to 20',
+  concurrency: 'must be an integer from 1 to 8',
+  startOffset: 'must be an integer >= 0',
+  signal: 'must be an AbortSignal',
+} as const;

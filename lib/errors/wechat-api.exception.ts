@@ -1,5 +1,7 @@
-import { extractRid, maskIps, stripErrmsgSuffix } from '../http/redact.js';
-import { apiErrorMessage, quotaHint } from './messages.js';
+import { maskIps } from '../shared/scrub.js';
+import { hintFor } from './errcodes.js';
+import { extractRid, stripErrmsgSuffix } from './errmsg.js';
+import { apiErrorMessage } from './messages.js';
 
 /** WeChat answered with a non-zero `errcode`. */
 export class WechatApiException extends Error {
@@ -15,10 +17,7 @@ export class WechatApiException extends Error {
 
   constructor(errcode: number, errmsg: string, path: string) {
     const masked = maskIps(String(errmsg ?? ''));
-    super(
-      apiErrorMessage(errcode, path, stripErrmsgSuffix(masked)) +
-        (errcode === 45009 ? quotaHint(path) : ''),
-    );
+    super(apiErrorMessage(errcode, path, stripErrmsgSuffix(masked)) + hintFor(errcode, path));
     this.errcode = errcode;
     this.errmsg = masked;
     this.rid = extractRid(masked);

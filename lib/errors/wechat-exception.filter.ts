@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import {
   type ArgumentsHost,
   Catch,
+  HttpStatus,
   type ExceptionFilter,
   Inject,
   Injectable,
@@ -10,7 +11,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { WECHAT_MATERIAL_OPTIONS } from '../wechat-material.module-definition.js';
 import type { WechatMaterialModuleOptions } from '../wechat-material.options.js';
-import { RETRY_AFTER_SECONDS, statusFor } from './errcode-status.table.js';
+import { retryAfterSeconds, statusForErrcode } from './errcodes.js';
 import { WechatApiException } from './wechat-api.exception.js';
 import { WechatTransportException } from './wechat-transport.exception.js';
 
@@ -43,7 +44,10 @@ export class WechatExceptionFilter implements ExceptionFilter {
     body: WechatErrorBody;
     headers: Record<string, string>;
   } {
-    const status = statusFor(exception, this.options?.errorStatusOverrides ?? {});
+    const status =
+      'errcode' in exception
+        ? statusForErrcode(exception.errcode, this.options?.errorStatusOverrides)
+        : statusForTransport(exception);
     const body: WechatErrorBody = {
       statusCode: status,
       error: STATUS_CODES[status] ?? 'Error',
@@ -53,7 +57,7 @@ export class WechatExceptionFilter implements ExceptionFilter {
     if (exception instanceof WechatApiException) {
       body.errcode = exception.errcode;
       if (exception.rid) body.rid = exception.rid;
-      const retryAfter = RETRY_AFTER_SECONDS[exception.errcode];
+      const retryAfter = retryAfterSeconds(exception.errcode);
       if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
     }
     return { status, body, headers };
@@ -72,6 +76,11 @@ export class WechatExceptionFilter implements ExceptionFilter {
     // Built with `new WechatExceptionFilter()` outside DI: answer through the raw response.
     replyWithoutAdapter(res, status, body, headers, exception);
   }
+}
+
+/** Our own deadline → 504; any other transport failure (an upstream 5xx page included) → 502. */
+function statusForTransport(e: WechatTransportException): number {
+  return e.reason === 'timeout' ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY;
 }
 
 interface ExpressLikeResponse {

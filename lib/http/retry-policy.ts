@@ -4,6 +4,8 @@
  * another try; every other errcode is a definite answer, and 45009/45011 only get worse.
  */
 
+import { isRetriedErrcode } from '../errors/errcodes.js';
+
 /** Exponential backoff with "equal jitter": half fixed, half random, capped at maxDelayMs. */
 export function retryDelayMs(
   retryNumber: number,
@@ -15,26 +17,7 @@ export function retryDelayMs(
   return Math.round(exp / 2 + random() * (exp / 2));
 }
 
-export const isRetryableErrcode = (errcode: number): boolean => errcode === -1;
+/** Read from the errcode catalogue (today: -1 only). */
+export const isRetryableErrcode = (errcode: number): boolean => isRetriedErrcode(errcode);
 
 export const isRetryableStatus = (status: number): boolean => status >= 500 && status <= 599;
-
-/** Resolves after ms, or rejects with signal.reason as soon as the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 && !signal?.aborted) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

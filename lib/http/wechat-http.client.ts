@@ -8,8 +8,9 @@ import { LOG_CONTEXT, RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constan
 import type { ResolvedWechatOptions, WechatCallEvent } from '../wechat-material.options.js';
 import { WechatApiException } from '../errors/wechat-api.exception.js';
 import { WechatTransportException } from '../errors/wechat-transport.exception.js';
-import { redactSecrets } from './redact.js';
-import { isRetryableErrcode, isRetryableStatus, retryDelayMs, sleep } from './retry-policy.js';
+import { redactSecrets } from '../shared/scrub.js';
+import { sleep } from '../shared/sleep.js';
+import { isRetryableErrcode, isRetryableStatus, retryDelayMs } from './retry-policy.js';
 import { errcodeOf, parseWechatBody } from './wechat-body.parser.js';
 import type { ReplayableBody } from './multipart-body.js';
 

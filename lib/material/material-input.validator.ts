@@ -1,10 +1,9 @@
 import { validateSync } from 'class-validator';
 import { WechatValidationException } from '../errors/wechat-validation.exception.js';
-import { BatchGetMaterialDto, MAX_OFFSET } from './batch-get-material.dto.js';
+import { isIntIn } from '../shared/validate.js';
+import { MAX_OFFSET, MAX_PAGE_SIZE } from '../paging/page-walker.js';
+import { BatchGetMaterialDto } from './batch-get-material.dto.js';
 import { MATERIAL_TYPES, type BatchGetMaterialQuery, type MaterialType } from './material.types.js';
-
-const isInt = (v: unknown, min: number, max: number): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
 /**
  * Checks a batchget query before any request. Valid input takes a plain fast path; the
@@ -16,8 +15,8 @@ export function assertBatchGetQuery(q: unknown): asserts q is BatchGetMaterialQu
     const { type, offset, count } = q as Record<string, unknown>;
     if (
       MATERIAL_TYPES.includes(type as MaterialType) &&
-      isInt(offset, 0, MAX_OFFSET) &&
-      isInt(count, 1, 20)
+      isIntIn(offset, 0, MAX_OFFSET) &&
+      isIntIn(count, 1, MAX_PAGE_SIZE)
     ) {
       return;
     }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
 import type { ResolvedWechatOptions } from '../wechat-material.options.js';
+import { isTokenEndpointFatal, rejectsToken } from '../errors/errcodes.js';
 import { WechatApiException } from '../errors/wechat-api.exception.js';
 import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
 import { unknownAccountMessage } from '../errors/messages.js';
@@ -10,14 +11,6 @@ import type { StoredToken, TokenStore } from './token-store.interface.js';
 import type { TokenFetcher } from './token-fetcher.js';
 import { StableTokenFetcher } from './stable-token.fetcher.js';
 import { ClassicTokenFetcher } from './classic-token.fetcher.js';
-
-/** Business-call errcodes that mean "this token is bad or expired". */
-export const TOKEN_REJECTED_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
-
-/** Token-endpoint errcodes no retry can fix: remembered for tokenErrorCooldownMs. */
-export const TOKEN_FATAL_ERRCODES: ReadonlySet<number> = new Set([
-  40002, 40013, 40125, 40164, 40243, 41002, 89503,
-]);
 
 /** WeChat allows force_refresh on stable_token 20 times a day, 30 s apart. */
 const FORCE_REFRESH_INTERVAL_MS = 30_000;
@@ -197,7 +190,7 @@ export class AccessTokenService {
     try {
       fetched = await this.fetcher.fetch({ appId, appSecret: this.secretOf(appId)!, forceRefresh });
     } catch (err) {
-      if (err instanceof WechatApiException && TOKEN_FATAL_ERRCODES.has(err.errcode)) {
+      if (err instanceof WechatApiException && isTokenEndpointFatal(err.errcode)) {
         this.cooldowns.set(appId, {
           error: err,
           until: Date.now() + this.options.tokenErrorCooldownMs,
@@ -223,5 +216,5 @@ export class AccessTokenService {
 }
 
 function isTokenRejection(err: unknown): err is WechatApiException {
-  return err instanceof WechatApiException && TOKEN_REJECTED_ERRCODES.has(err.errcode);
+  return err instanceof WechatApiException && rejectsToken(err.errcode);
 }

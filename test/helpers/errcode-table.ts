@@ -28,6 +28,34 @@ export const ERRCODE_STATUS_ROWS: readonly [errcode: number, status: number][] =
   [45106, 410],
   [89501, 503],
   [89503, 503],
+  [41002, 502], // token endpoint: appid missing (no row of its own in API.md: "any other")
+  // uploads: file type / size
+  [40005, 400],
+  [40006, 400],
+  [40009, 400],
+  [40113, 400],
+  [41005, 400],
+  [45001, 400],
+  // drafts: field too long / bad content, bad index, bad product card, comments
+  [40062, 400],
+  [45002, 400],
+  [45003, 400],
+  [45004, 400],
+  [45166, 400],
+  [40114, 400],
+  [53404, 400],
+  [53405, 400],
+  [53406, 400],
+  [88000, 403],
+  // publishing
+  [53503, 422],
+  [53504, 409],
+  [53505, 409],
+  [53600, 404],
+  // quota/get
+  [76021, 400],
+  [76022, 400],
+  [76003, 502],
   [40003, 502], // any other
   [99999, 502], // any other
 ];

@@ -11,12 +11,16 @@ import { APP_ID, APP_SECRET, PATHS } from '../../helpers/constants.js';
 import { CapturingLogger } from '../../helpers/capturing-logger.js';
 import { rejectionOf } from '../../helpers/wait.js';
 import { ERRCODE_STATUS_ROWS } from '../../helpers/errcode-table.js';
+import { ERRCODES } from '../../../lib/errors/errcodes.js';
+import { isRetryableErrcode } from '../../../lib/http/retry-policy.js';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   403: 'Forbidden',
   404: 'Not Found',
+  409: 'Conflict',
   410: 'Gone',
+  422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -114,6 +118,48 @@ describe('every errcode of the table, from a real answer to the filter reply', (
       errcode: 40007,
     });
     expect(reply.body).not.toHaveProperty('rid');
+  });
+});
+
+// API.md, "AccessTokenService" and "Errors": written out again, not read from lib/.
+const RETRIED = [-1];
+const TOKEN_REJECTED = [40001, 40014, 42001];
+const TOKEN_ENDPOINT_FATAL = [40002, 40013, 40125, 40164, 40243, 41002, 89503];
+const RETRY_AFTER: Record<number, number> = { 45011: 60 };
+const WITH_HINT = [45009];
+
+describe('the errcode catalogue, entry by entry, against the filter and the tables above', () => {
+  const filter = new WechatExceptionFilter();
+  const catalogued = Object.keys(ERRCODES).map(Number);
+  const tableStatus = new Map(ERRCODE_STATUS_ROWS);
+
+  it('lists every errcode the tables name, and every row of the status table agrees', () => {
+    for (const code of [...RETRIED, ...TOKEN_REJECTED, ...TOKEN_ENDPOINT_FATAL, ...WITH_HINT]) {
+      expect({ code, catalogued: catalogued.includes(code) }).toEqual({ code, catalogued: true });
+    }
+    for (const [code, status] of ERRCODE_STATUS_ROWS) {
+      // A row the catalogue does not list can only be an "any other" row.
+      const expected = catalogued.includes(code) ? status : 502;
+      expect({ code, status }).toEqual({ code, status: expected });
+    }
+  });
+
+  it.each(catalogued)('errcode %d: status, Retry-After, retry, token flags and hint', (code) => {
+    const entry = ERRCODES[code]!;
+    const e = new WechatApiException(code, 'why', PATHS.batchGet);
+    const reply = filter.toResponse(e);
+    expect({ code, status: reply.status }).toEqual({ code, status: tableStatus.get(code) });
+    expect(reply.headers).toEqual(
+      code in RETRY_AFTER ? { 'Retry-After': String(RETRY_AFTER[code]) } : {},
+    );
+    expect(isRetryableErrcode(code)).toBe(RETRIED.includes(code));
+    expect(entry.rejectsToken === true).toBe(TOKEN_REJECTED.includes(code));
+    expect(entry.tokenEndpointFatal === true).toBe(TOKEN_ENDPOINT_FATAL.includes(code));
+    if (WITH_HINT.includes(code)) {
+      expect(e.message).toContain(`QuotaService.getQuota('${PATHS.batchGet}')`);
+    } else {
+      expect(e.message).toBe(`WeChat API error ${code} on ${PATHS.batchGet}: why`);
+    }
   });
 });
 

@@ -3,8 +3,8 @@ import {
   isRetryableErrcode,
   isRetryableStatus,
   retryDelayMs,
-  sleep,
 } from '../../../lib/http/retry-policy.js';
+import { sleep } from '../../../lib/shared/sleep.js';
 
 const LOW = () => 0;
 const HIGH = () => 0.999999;
