@@ -1,7 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
 import { WechatMaterialModule, type WechatMaterialModuleOptions } from '../../lib/index.js';
+import { WechatHealthIndicator } from '../../lib/terminus/index.js';
 import { validateEnv } from './env.validation.js';
+import { HealthController } from './health.controller.js';
 import { MaterialsController } from './materials.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { WechatMetrics } from './metrics/wechat-metrics.js';
@@ -36,6 +39,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnv }),
         upstream,
         MetricsModule,
+        TerminusModule,
         WechatMaterialModule.forRootAsync({
           imports: [upstream, MetricsModule],
           inject: [ConfigService, WECHAT_UPSTREAM, WechatMetrics],
@@ -63,7 +67,9 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [MaterialsController],
+      controllers: [MaterialsController, HealthController],
+      // Next to the module whose AccessTokenService and QuotaService it probes.
+      providers: [WechatHealthIndicator],
     };
   }
 }

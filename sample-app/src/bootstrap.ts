@@ -51,6 +51,7 @@ function logStartup(app: INestApplication, adapter: AdapterName): void {
   logger.log(`Listening on ${url} (${adapter})`);
   logger.log(`Swagger UI: ${url}/${DOCS_PATH} (OpenAPI JSON: ${url}/${DOCS_PATH}-json)`);
   logger.log(`Prometheus metrics: ${url}/metrics`);
+  logger.log(`Readiness (WeChat token and quota): ${url}/health`);
   logger.log(`Try: curl '${url}/materials?type=image&offset=0&count=20'`);
 }
 
