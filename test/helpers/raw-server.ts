@@ -15,6 +15,11 @@ export interface RawAnswer {
   contentType?: string;
   /** Sent byte for byte (a string is UTF-8 encoded). */
   body: string | Buffer;
+  /**
+   * Headers at once, then the body one byte every `trickleMs` (a slow server that is never
+   * idle for long); stops when the client goes away.
+   */
+  trickleMs?: number;
 }
 
 /** Returns the answer, or undefined for the default (a token on the token paths, else 404). */
@@ -90,7 +95,22 @@ export class RawServer {
         'Content-Type': answer.contentType ?? 'application/json; encoding=utf-8',
         'Content-Length': body.length,
       });
-      res.end(body);
+      if (answer.trickleMs === undefined) res.end(body);
+      else trickle(res, body, answer.trickleMs);
     });
   }
+}
+
+function trickle(res: ServerResponse, body: Buffer, everyMs: number): void {
+  res.flushHeaders();
+  let sent = 0;
+  const timer = setInterval(() => {
+    res.write(body.subarray(sent, sent + 1));
+    sent++;
+    if (sent >= body.length) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, everyMs);
+  res.on('close', () => clearInterval(timer));
 }

@@ -9,6 +9,13 @@ import { rejectionOf } from '../../helpers/wait.js';
 
 const PAGE = { type: 'image', offset: 0, count: 20 } as const;
 
+/**
+ * The deadline for a fault: the fake holds a 'timeout' request unanswered, and 1 s never
+ * cuts off a good answer (the token fetch included) on a busy machine; other faults keep
+ * the test module's long default.
+ */
+const deadlineFor = (fault: FakeFault) => (fault === 'timeout' ? { timeoutMs: 1000 } : {});
+
 /** Every way an error gets printed or sent. */
 function renderings(t: TestModule, err: unknown): string[] {
   const e = err as Error;
@@ -45,7 +52,7 @@ describe('no access token or app secret in errors, stacks, causes, logs or repli
   it.each<FakeFault>(['reset', 'timeout', 'html502', 'not_json', 'truncated_json', 'empty'])(
     'business call failing with %p (the token was in the URL)',
     async (fault) => {
-      t = await createTestModule({ timeoutMs: 100, logCalls: true });
+      t = await createTestModule({ ...deadlineFor(fault), logCalls: true });
       const token = (await t.tokens.getAccessToken())!;
       t.server.failNext(PATHS.batchGet, fault, 3);
       const err = await rejectionOf(t.material.batchGetMaterial(PAGE));
@@ -103,7 +110,11 @@ describe('no access token or app secret in errors, stacks, causes, logs or repli
   it.each<FakeFault>(['reset', 'html502', 'not_json', 'timeout'])(
     'classic token endpoint failing with %p (the secret was in the URL)',
     async (fault) => {
-      t = await createTestModule({ tokenEndpoint: 'classic', timeoutMs: 100, logCalls: true });
+      t = await createTestModule({
+        tokenEndpoint: 'classic',
+        ...deadlineFor(fault),
+        logCalls: true,
+      });
       t.server.failNext(PATHS.classicToken, fault, 3);
       const err = await rejectionOf(t.material.batchGetMaterial(PAGE));
       expect(err).toBeInstanceOf(WechatTransportException);

@@ -13,15 +13,19 @@ import { rejectionOf } from '../../helpers/wait.js';
 
 const PAGE = { type: 'image', offset: 0, count: 20 } as const;
 
+/**
+ * The fake holds a 'timeout' request unanswered (it never races the deadline), and the
+ * deadline is a second: long enough that a good answer on a busy machine is never cut off.
+ */
+const DEADLINE_MS = 1000;
+const RETRY = { attempts: 2, baseDelayMs: 5, maxDelayMs: 20 };
+
 describe('per-attempt deadline (timeoutMs)', () => {
   let t: TestModule;
   const batchRequests = (): number => t.server.requests[PATHS.batchGet] ?? 0;
 
   beforeAll(async () => {
-    t = await createTestModule({
-      timeoutMs: 300,
-      retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
-    });
+    t = await createTestModule({ timeoutMs: DEADLINE_MS, retry: RETRY });
     await t.tokens.getAccessToken();
   });
 
@@ -48,9 +52,9 @@ describe('per-attempt deadline (timeoutMs)', () => {
     });
     expect((err as WechatTransportException).status).toBeUndefined();
     expect(batchRequests()).toBe(3);
-    // Three deadlines of 300 ms, not one overall and not axios' idle timeout.
-    expect(elapsed).toBeGreaterThanOrEqual(3 * 290);
-    expect(elapsed).toBeLessThan(5000);
+    // Three deadlines, not one overall and not an idle timeout; two short backoffs between.
+    expect(elapsed).toBeGreaterThanOrEqual(3 * (DEADLINE_MS - 10));
+    expect(elapsed).toBeLessThan(3 * DEADLINE_MS + 2 * RETRY.maxDelayMs + 2000);
     expect(t.server.tokenRequests).toBe(0);
   });
 
@@ -59,6 +63,39 @@ describe('per-attempt deadline (timeoutMs)', () => {
     const page = await t.material.batchGetMaterial(PAGE);
     expect(page.item).toHaveLength(4);
     expect(batchRequests()).toBe(2);
+  });
+});
+
+describe('a deadline, not an idle timeout', () => {
+  let raw: RawServer;
+  let t: TestModule;
+
+  beforeAll(async () => {
+    raw = new RawServer();
+    const baseUrl = await raw.start();
+    t = await createTestModule({ baseUrl, timeoutMs: DEADLINE_MS, retry: { attempts: 0 } });
+    await t.tokens.getAccessToken();
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await raw.stop();
+  });
+
+  it('a server trickling one byte every 100 ms for longer than timeoutMs times out at timeoutMs', async () => {
+    // A valid page after 80 bytes of padding: 8 s to send in full, never 100 ms idle.
+    const page = '{"item":[],"total_count":0,"item_count":0}';
+    const body = ' '.repeat(80 - page.length) + page;
+    raw.setHandler((r) => (r.path === PATHS.batchGet ? { body, trickleMs: 100 } : undefined));
+    const started = Date.now();
+    const err = await rejectionOf(t.material.batchGetMaterial(PAGE));
+    const elapsed = Date.now() - started;
+    expect(err).toBeInstanceOf(WechatTransportException);
+    expect(err).toMatchObject({ reason: 'timeout', path: PATHS.batchGet });
+    expect(raw.requests.filter((r) => r.path === PATHS.batchGet)).toHaveLength(1);
+    expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS - 10);
+    // Well before the last byte (8 s): the deadline ended it, not the end of the body.
+    expect(elapsed).toBeLessThan(DEADLINE_MS + 3000);
   });
 });
 
@@ -173,7 +210,7 @@ describe('retry: { attempts: 0 }', () => {
   let t: TestModule;
 
   beforeAll(async () => {
-    t = await createTestModule({ timeoutMs: 150, retry: { attempts: 0 } });
+    t = await createTestModule({ timeoutMs: DEADLINE_MS, retry: { attempts: 0 } });
   });
 
   afterAll(async () => {
