@@ -5,10 +5,12 @@ import { WechatMaterialModule, type WechatMaterialModuleOptions } from '../../li
 import { WechatHealthIndicator } from '../../lib/terminus/index.js';
 import { validateEnv } from './env.validation.js';
 import { HealthController } from './health.controller.js';
+import { MaterialMediaController } from './material-media.controller.js';
 import { MaterialsController } from './materials.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { WechatMetrics } from './metrics/wechat-metrics.js';
 import { SAMPLE_APP_OPTIONS, type SampleAppOptions } from './sample-app.options.js';
+import { TemporaryMediaController } from './temporary-media.controller.js';
 import {
   WECHAT_UPSTREAM,
   WechatUpstreamLifecycle,
@@ -67,7 +69,12 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [MaterialsController, HealthController],
+      controllers: [
+        MaterialsController,
+        MaterialMediaController,
+        TemporaryMediaController,
+        HealthController,
+      ],
       // Next to the module whose AccessTokenService and QuotaService it probes.
       providers: [WechatHealthIndicator],
     };

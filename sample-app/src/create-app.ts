@@ -5,6 +5,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { WechatExceptionFilter } from '../../lib/index.js';
 import { AppModule } from './app.module.js';
+import { streamMultipartOnFastify } from './multipart-upload.js';
 import type { SampleAppOptions } from './sample-app.options.js';
 import { setupSwagger } from './swagger.setup.js';
 import { WECHAT_UPSTREAM, type WechatUpstream } from './wechat-upstream.provider.js';
@@ -28,6 +29,7 @@ export async function createApp(
     // Throw on a bad configuration instead of exiting: main.ts reports it, tests assert on it.
     abortOnError: false,
   });
+  streamMultipartOnFastify(app);
   app.useGlobalPipes(new ValidationPipe({ transform: true }));
   app.useGlobalFilters(app.get(WechatExceptionFilter));
   await setupSwagger(app);

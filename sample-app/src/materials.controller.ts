@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import {
   Controller,
@@ -42,6 +41,7 @@ import {
 import { ApiWechatErrors } from './api-wechat-errors.decorator.js';
 import { ExportParamsDto } from './export-params.dto.js';
 import { NdjsonExportStream } from './ndjson-export.stream.js';
+import { rawResponse } from './raw-http.js';
 
 const NDJSON = 'application/x-ndjson';
 
@@ -168,13 +168,4 @@ export class MaterialsController {
       message: 'Internal server error',
     };
   }
-}
-
-/** Express passes the Node response itself; Fastify a reply wrapping it as `raw`. */
-function rawResponse(res: unknown): ServerResponse | undefined {
-  const candidate =
-    typeof res === 'object' && res !== null && 'raw' in res ? (res as { raw: unknown }).raw : res;
-  return typeof candidate === 'object' && candidate !== null && 'writableFinished' in candidate
-    ? (candidate as ServerResponse)
-    : undefined;
 }

@@ -4,10 +4,25 @@ import { ADAPTERS, type SampleAppUnderTest, startSampleApp } from './helper/samp
 
 interface OpenApiOperation {
   parameters?: { name: string; in: string; required?: boolean; schema?: { enum?: string[] } }[];
-  responses: Record<string, { content?: Record<string, unknown>; headers?: object }>;
+  requestBody?: { content: Record<string, { schema: OpenApiSchema }> };
+  responses: Record<
+    string,
+    { content?: Record<string, { schema: OpenApiSchema }>; headers?: object }
+  >;
+}
+interface OpenApiSchema {
+  type?: string;
+  format?: string;
+  required?: string[];
+  properties?: Record<string, OpenApiSchema>;
+  oneOf?: { $ref: string }[];
+  $ref?: string;
 }
 interface OpenApiDocument {
-  paths: Record<string, { get?: OpenApiOperation }>;
+  paths: Record<
+    string,
+    { get?: OpenApiOperation; post?: OpenApiOperation; delete?: OpenApiOperation }
+  >;
   components: { schemas: Record<string, { properties: Record<string, unknown> }> };
 }
 
@@ -35,7 +50,15 @@ describe.each(ADAPTERS)('Swagger (%s)', (adapter) => {
     const res = await request(t.url).get('/docs-json').expect(200);
     const doc = res.body as OpenApiDocument;
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/materials', '/materials/count', '/materials/{type}/export'].sort(),
+      [
+        '/materials',
+        '/materials/count',
+        '/materials/{type}/export',
+        '/materials/article-images',
+        '/materials/{type}',
+        '/materials/items/{mediaId}',
+        '/temporary-materials/{type}',
+      ].sort(),
     );
 
     const list = doc.paths['/materials']!.get!;
@@ -64,5 +87,38 @@ describe.each(ADAPTERS)('Swagger (%s)', (adapter) => {
       ['errcode', 'error', 'message', 'rid', 'statusCode'].sort(),
     );
     expect(doc.components.schemas.ValidationErrorBodyDto!.properties).toHaveProperty('message');
+  });
+
+  it('documents the multipart uploads', async () => {
+    const doc = (await request(t.url).get('/docs-json').expect(200)).body as OpenApiDocument;
+    const uploads = [
+      doc.paths['/materials/article-images']!.post!,
+      doc.paths['/materials/{type}']!.post!,
+      doc.paths['/temporary-materials/{type}']!.post!,
+    ];
+    for (const op of uploads) {
+      expect(Object.keys(op.requestBody!.content)).toEqual(['multipart/form-data']);
+      const form = op.requestBody!.content['multipart/form-data']!.schema;
+      expect(form.required).toEqual(['media']);
+      expect(form.properties!.media).toEqual(
+        expect.objectContaining({ type: 'string', format: 'binary' }),
+      );
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['201', '400', '502']));
+    }
+    // Video fields come before the file in the documented form, as the route reads them.
+    const material = doc.paths['/materials/{type}']!.post!;
+    expect(material.parameters!.find((p) => p.name === 'type')!.schema!.enum).toEqual([
+      'image',
+      'voice',
+      'video',
+      'thumb',
+    ]);
+    expect(
+      Object.keys(material.requestBody!.content['multipart/form-data']!.schema.properties!),
+    ).toEqual(['title', 'introduction', 'media']);
+
+    expect(Object.keys(doc.paths['/materials/items/{mediaId}']!.delete!.responses)).toEqual(
+      expect.arrayContaining(['204', '404']),
+    );
   });
 });
