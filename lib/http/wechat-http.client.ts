@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
@@ -13,6 +14,7 @@ import { sleep } from '../shared/sleep.js';
 import { isRetryableErrcode, isRetryableStatus, retryDelayMs } from './retry-policy.js';
 import { errcodeOf, parseWechatBody } from './wechat-body.parser.js';
 import type { ReplayableBody } from './multipart-body.js';
+import { readDownload, type DownloadedFile, type DownloadRead } from './download-reader.js';
 
 /** One logical call to WeChat; the client adds retries, deadlines and events. */
 export interface WechatRequest {
@@ -38,10 +40,16 @@ export interface WechatRequest {
   secrets?: readonly string[];
   /** Shape check for a successful answer; failing it is a `bad_response`. */
   accept?: (body: Record<string, unknown>) => boolean;
+  /** The answer may be a file (see `download()`); set by `download()` itself. */
+  download?: boolean;
 }
 
+/** What `download()` resolves with: WeChat's JSON (errcode 0 / none), or a file as it arrives. */
+export type DownloadAnswer =
+  { kind: 'json'; body: Record<string, unknown> } | { kind: 'file'; file: DownloadedFile };
+
 type AttemptResult =
-  | { kind: 'ok'; body: Record<string, unknown>; status: number }
+  | { kind: 'ok'; body: Record<string, unknown>; status: number; file?: DownloadedFile }
   | { kind: 'fail'; error: WechatApiException | WechatTransportException; retryable: boolean }
   /** The caller's signal aborted the attempt: reported as a transport outcome, then rethrown. */
   | { kind: 'cancelled'; reason: unknown };
@@ -96,22 +104,37 @@ export class WechatHttpClient implements OnModuleDestroy {
 
   /** Sends the request with retries; resolves with WeChat's JSON answer (errcode 0 / none). */
   async request(req: WechatRequest): Promise<Record<string, unknown>> {
+    return (await this.run(req)).body;
+  }
+
+  /**
+   * For answers that may be a file (get_material, media/get): JSON is recognised by its
+   * body and header together and handled like `request()`; a file is handed over unbuffered
+   * once its headers arrived (the event fires then; a body failing later adds one
+   * `transport` event for that attempt) and is never fetched again.
+   */
+  async download(req: WechatRequest): Promise<DownloadAnswer> {
+    const ok = await this.run({ ...req, download: true });
+    return ok.file ? { kind: 'file', file: ok.file } : { kind: 'json', body: ok.body };
+  }
+
+  private async run(req: WechatRequest): Promise<AttemptResult & { kind: 'ok' }> {
     const { attempts, baseDelayMs, maxDelayMs } = this.options.retry;
     const max = attempts + 1;
     for (let attempt = 1; ; attempt++) {
       if (req.signal?.aborted) throw req.signal.reason;
       const started = performance.now();
-      const result = await this.attempt(req);
+      const result = await this.attempt(req, attempt, started);
       const retried = result.kind === 'fail' && result.retryable && attempt < max;
       this.report(req, attempt, started, result, retried);
-      if (result.kind === 'ok') return result.body;
+      if (result.kind === 'ok') return result;
       if (result.kind === 'cancelled') throw result.reason;
       if (!retried) throw result.error;
       await sleep(retryDelayMs(attempt, baseDelayMs, maxDelayMs), req.signal);
     }
   }
 
-  private async attempt(req: WechatRequest): Promise<AttemptResult> {
+  private async attempt(req: WechatRequest, n: number, started: number): Promise<AttemptResult> {
     const controller = new AbortController();
     const timer = setTimeout(
       () => controller.abort(DEADLINE),
@@ -121,7 +144,8 @@ export class WechatHttpClient implements OnModuleDestroy {
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     // A fresh body per attempt: retries and the replay after a token rejection resend it whole.
     const upload = req.upload?.open();
-    let res: AxiosResponse<string>;
+    let res: AxiosResponse<unknown>;
+    let text: string;
     try {
       // One literal per call, not a spread of a shared base config: the spread copy made
       // axios' request path ~20 µs slower per call (bench/, BENCHMARKS.md).
@@ -129,7 +153,7 @@ export class WechatHttpClient implements OnModuleDestroy {
         httpAgent: this.httpAgent,
         httpsAgent: this.httpsAgent,
         // Raw text: WeChat's JSON needs tolerant parsing, and axios must not guess.
-        responseType: 'text',
+        responseType: req.download ? 'stream' : 'text',
         transformResponse: identity,
         validateStatus: anyStatus,
         // A redirect would replay the access_token elsewhere; WeChat never redirects.
@@ -147,8 +171,19 @@ export class WechatHttpClient implements OnModuleDestroy {
       };
       // Streamed uploads: never buffered for a size check (the length is in the headers).
       if (upload) config.maxBodyLength = Infinity;
+      // A file's length and bytes as stored: no transfer compression to undo.
+      if (req.download) config.headers!['Accept-Encoding'] = 'identity';
       if (this.options.http.proxy !== undefined) config.proxy = this.options.http.proxy;
-      res = await this.http.axiosRef.request<string>(config);
+      res = await this.http.axiosRef.request<unknown>(config);
+      if (req.download) {
+        // Still within timeoutMs: until a file's headers, or a JSON answer's whole body.
+        const got = await this.readDownloadAnswer(req, res, n, started);
+        if (got.kind === 'file')
+          return { kind: 'ok', body: {}, status: res.status, file: got.file };
+        text = got.kind === 'json' ? got.text : '';
+      } else {
+        text = typeof res.data === 'string' ? res.data : '';
+      }
     } catch (err) {
       if (req.signal?.aborted) return { kind: 'cancelled', reason: req.signal.reason };
       const timedOut = controller.signal.aborted && controller.signal.reason === DEADLINE;
@@ -166,7 +201,27 @@ export class WechatHttpClient implements OnModuleDestroy {
       // WeChat may answer before reading the whole body: release the file it was read from.
       upload?.destroy();
     }
-    return this.classify(req, res.status, typeof res.data === 'string' ? res.data : '');
+    return this.classify(req, res.status, text);
+  }
+
+  private readDownloadAnswer(
+    req: WechatRequest,
+    res: AxiosResponse<unknown>,
+    n: number,
+    started: number,
+  ): Promise<DownloadRead> {
+    const body = res.data as Readable;
+    if (res.status < 200 || res.status > 299) {
+      body.destroy();
+      return Promise.resolve({ kind: 'unusable' });
+    }
+    return readDownload(body, res.headers as Record<string, unknown>, {
+      idleMs: this.options.transferTimeoutMs,
+      path: req.path,
+      maxJsonBytes: MAX_CONTENT_LENGTH,
+      onFailure: (error) =>
+        this.report(req, n, started, { kind: 'fail', error, retryable: false }, false),
+    });
   }
 
   private classify(req: WechatRequest, status: number, text: string): AttemptResult {

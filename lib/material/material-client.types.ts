@@ -8,7 +8,13 @@ import type {
   NewsMaterialItem,
   NewsMaterialPage,
 } from './material.types.js';
-import type { MaterialFile, TemporaryMaterialResult, VideoDescription } from './media.types.js';
+import type {
+  MaterialContent,
+  MaterialFile,
+  TemporaryMaterialContent,
+  TemporaryMaterialResult,
+  VideoDescription,
+} from './media.types.js';
 import type { UploadType } from './upload-limits.js';
 
 /** The material API for one account (see `MaterialService.forAccount`). */
@@ -36,6 +42,8 @@ export interface MaterialClient {
     description: VideoDescription,
   ): Promise<{ media_id: string }>;
   uploadArticleImage(file: MaterialFile): Promise<{ url: string }>;
+  getMaterial(mediaId: string): Promise<MaterialContent>;
   deleteMaterial(mediaId: string): Promise<void>;
   addTemporaryMaterial(type: UploadType, file: MaterialFile): Promise<TemporaryMaterialResult>;
+  getTemporaryMaterial(mediaId: string): Promise<TemporaryMaterialContent>;
 }

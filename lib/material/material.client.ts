@@ -9,10 +9,13 @@ import {
   deleteMaterial,
   uploadArticleImage,
 } from './material-uploads.js';
+import { getMaterial, getTemporaryMaterial } from './material-downloads.js';
 import type { MaterialClient } from './material-client.types.js';
 import type {
   AddMaterialResult,
+  MaterialContent,
   MaterialFile,
+  TemporaryMaterialContent,
   TemporaryMaterialResult,
   VideoDescription,
 } from './media.types.js';
@@ -127,5 +130,13 @@ export class AccountMaterialClient implements MaterialClient {
 
   addTemporaryMaterial(type: UploadType, file: MaterialFile): Promise<TemporaryMaterialResult> {
     return addTemporaryMaterial(this, type, file);
+  }
+
+  getMaterial(mediaId: string): Promise<MaterialContent> {
+    return getMaterial(this, mediaId);
+  }
+
+  getTemporaryMaterial(mediaId: string): Promise<TemporaryMaterialContent> {
+    return getTemporaryMaterial(this, mediaId);
   }
 }

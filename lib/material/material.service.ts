@@ -8,7 +8,9 @@ import { WechatConfigurationException } from '../errors/wechat-configuration.exc
 import type { MaterialClient } from './material-client.types.js';
 import type {
   AddMaterialResult,
+  MaterialContent,
   MaterialFile,
+  TemporaryMaterialContent,
   TemporaryMaterialResult,
   VideoDescription,
 } from './media.types.js';
@@ -92,6 +94,19 @@ export class MaterialService implements MaterialClient {
   /** `media/uploadimg`: the only image URLs article HTML may use (jpg/png up to 1 MB). */
   uploadArticleImage(file: MaterialFile): Promise<{ url: string }> {
     return this.main.uploadArticleImage(file);
+  }
+
+  /**
+   * `get_material`: `{ kind: 'news' }` and `{ kind: 'video', down_url }` from JSON, else
+   * `{ kind: 'file', stream, … }` handed over as the bytes arrive: consume or destroy it.
+   */
+  getMaterial(mediaId: string): Promise<MaterialContent> {
+    return this.main.getMaterial(mediaId);
+  }
+
+  /** `media/get`: `{ kind: 'video', video_url }` or `{ kind: 'file', stream, … }`. */
+  getTemporaryMaterial(mediaId: string): Promise<TemporaryMaterialContent> {
+    return this.main.getTemporaryMaterial(mediaId);
   }
 
   /** `del_material`: 40007 for an unknown media_id. */

@@ -94,6 +94,11 @@ export class UploadServer {
     return this.requests.filter((r) => r.path === path);
   }
 
+  /** Sockets currently open (a keep-alive client keeps them after its answers). */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   get businessRequests(): ReceivedRequest[] {
     return this.requests.filter((r) => !r.path.endsWith('token'));
   }
