@@ -1,10 +1,25 @@
+import type { ResolvedWechatOptions } from './wechat-material.options.js';
+
 /** Resolved, validated and frozen options (internal). */
 export const RESOLVED_WECHAT_OPTIONS = Symbol('RESOLVED_WECHAT_OPTIONS');
 
 /** Logger context used for every line the module writes. */
 export const LOG_CONTEXT = 'WechatMaterial';
 
-export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
+/**
+ * Defaults of the module options, the only place they are written in code (the JSDoc of
+ * WechatMaterialModuleOptions and the README's Options table quote them).
+ */
+export const WECHAT_MATERIAL_DEFAULTS = Object.freeze({
+  tokenEndpoint: 'stable',
+  refreshMarginSeconds: 300,
+  baseUrl: 'https://api.weixin.qq.com',
+  timeoutMs: 10_000,
+  transferTimeoutMs: 60_000,
+  retry: Object.freeze({ attempts: 2, baseDelayMs: 200, maxDelayMs: 2000 }),
+  logCalls: 'errors',
+  tokenErrorCooldownMs: 2000,
+} as const satisfies Partial<ResolvedWechatOptions>);
 
 export const PATHS = {
   batchGetMaterial: '/cgi-bin/material/batchget_material',

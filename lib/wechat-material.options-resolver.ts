@@ -1,177 +1,202 @@
-import { DEFAULT_BASE_URL } from './wechat-material.constants.js';
+import { WECHAT_MATERIAL_DEFAULTS as DEFAULTS } from './wechat-material.constants.js';
 import { WechatConfigurationException } from './errors/wechat-configuration.exception.js';
-import { invalidOptionsMessage } from './errors/messages.js';
+import { invalidOptionsMessage, OPTION_HINTS as HINT } from './errors/messages.js';
+import { isIntIn, isNonEmptyString, isPositiveFinite, Problems } from './shared/validate.js';
 import type {
-  ResolvedWechatOptions,
-  WechatMaterialModuleOptions,
+  ResolvedWechatOptions as Resolved,
+  WechatMaterialModuleOptions as Options,
 } from './wechat-material.options.js';
 
-const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
-const isPositiveFinite = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isFinite(v) && v > 0;
-const isNonNegativeInt = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isObject = (v: unknown): v is object => v !== null && typeof v === 'object';
+const isNonNegativeInt = (v: unknown): v is number => isIntIn(v, 0, Number.POSITIVE_INFINITY);
 
 /**
  * Applies defaults and checks every field at once, so a bad configuration fails at
- * bootstrap with one message naming every field to fix. Values are never echoed:
- * a secret typed into the wrong field must not end up in a log.
+ * bootstrap with one message naming every field to fix. Values are never echoed: a secret
+ * typed into the wrong field must not end up in a log. One function per group of options.
  */
-export function resolveWechatOptions(
-  input: WechatMaterialModuleOptions | undefined | null,
-): ResolvedWechatOptions {
-  const o: WechatMaterialModuleOptions =
-    input && typeof input === 'object' ? input : ({} as WechatMaterialModuleOptions);
-  const problems: { field: string; hint: string }[] = [];
-  const bad = (field: string, hint: string) => problems.push({ field, hint });
+export function resolveWechatOptions(input: Options | undefined | null): Resolved {
+  const o: Options = isObject(input) ? input : {};
+  const problems = new Problems();
+  const resolved: Resolved = {
+    ...resolveCredentials(o, problems),
+    ...resolveTokenOptions(o, problems),
+    ...resolveEndpoint(o, problems),
+    ...resolveRetry(o, problems),
+    ...resolveErrorMap(o, problems),
+    ...resolveAccounts(o, problems),
+    ...resolveHooks(o, problems),
+    ...resolveHttp(o, problems),
+  };
+  if (!problems.empty) {
+    throw new WechatConfigurationException(invalidOptionsMessage(problems.list), problems.fields);
+  }
+  return Object.freeze(resolved);
+}
 
+/** appId + appSecret, or an accessTokenProvider. */
+function resolveCredentials(
+  o: Options,
+  problems: Problems,
+): Pick<Resolved, 'appId' | 'appSecret' | 'accessTokenProvider'> {
   const provider = o.accessTokenProvider;
-  if (
-    provider !== undefined &&
-    (provider === null || typeof provider.getAccessToken !== 'function')
-  ) {
-    bad(
-      'accessTokenProvider',
-      'must be an object with a getAccessToken({ appId, forceRefresh }) method',
-    );
-  }
+  problems.check(
+    provider === undefined || (provider !== null && typeof provider.getAccessToken === 'function'),
+    'accessTokenProvider',
+    HINT.accessTokenProvider,
+  );
   if (!provider) {
-    if (!isNonEmptyString(o.appId)) {
-      bad('appId', 'is missing: set appId and appSecret, or pass accessTokenProvider');
-    }
-    if (!isNonEmptyString(o.appSecret)) {
-      bad('appSecret', 'is missing: set appId and appSecret, or pass accessTokenProvider');
-    }
+    problems
+      .check(isNonEmptyString(o.appId), 'appId', HINT.credentialMissing)
+      .check(isNonEmptyString(o.appSecret), 'appSecret', HINT.credentialMissing);
   } else {
-    if (o.appId !== undefined && !isNonEmptyString(o.appId))
-      bad('appId', 'must be a non-empty string');
-  }
-  if (
-    o.tokenEndpoint !== undefined &&
-    o.tokenEndpoint !== 'stable' &&
-    o.tokenEndpoint !== 'classic'
-  ) {
-    bad('tokenEndpoint', "must be 'stable' or 'classic'");
-  }
-  const store = o.tokenStore;
-  if (
-    store !== undefined &&
-    (store === null ||
-      typeof store.get !== 'function' ||
-      typeof store.set !== 'function' ||
-      typeof store.delete !== 'function')
-  ) {
-    bad('tokenStore', 'must implement get, set and delete (see TokenStore)');
-  }
-  if (o.refreshMarginSeconds !== undefined && !isNonNegativeInt(o.refreshMarginSeconds)) {
-    bad('refreshMarginSeconds', 'must be an integer >= 0');
-  }
-  let baseUrl = DEFAULT_BASE_URL;
-  if (o.baseUrl !== undefined) {
-    let parsed: URL | undefined;
-    try {
-      parsed = typeof o.baseUrl === 'string' ? new URL(o.baseUrl) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      bad('baseUrl', 'must be an http(s) URL such as https://api.weixin.qq.com');
-    } else if (parsed.search || parsed.hash || parsed.username || parsed.password) {
-      bad('baseUrl', 'must not carry a query, a fragment or credentials');
-    } else {
-      baseUrl = parsed.href.replace(/\/+$/, '');
-    }
-  }
-  if (o.timeoutMs !== undefined && !isPositiveFinite(o.timeoutMs)) {
-    bad('timeoutMs', 'must be a positive number of milliseconds');
-  }
-  if (o.transferTimeoutMs !== undefined && !isPositiveFinite(o.transferTimeoutMs)) {
-    bad('transferTimeoutMs', 'must be a positive number of milliseconds');
-  }
-  const retry = o.retry ?? {};
-  if (o.retry !== undefined && (o.retry === null || typeof o.retry !== 'object')) {
-    bad('retry', 'must be an object { attempts, baseDelayMs, maxDelayMs }');
-  } else {
-    if (
-      retry.attempts !== undefined &&
-      !(isNonNegativeInt(retry.attempts) && retry.attempts <= 10)
-    ) {
-      bad('retry.attempts', 'must be an integer from 0 to 10');
-    }
-    if (retry.baseDelayMs !== undefined && !isNonNegativeInt(retry.baseDelayMs)) {
-      bad('retry.baseDelayMs', 'must be an integer >= 0');
-    }
-    if (retry.maxDelayMs !== undefined && !isNonNegativeInt(retry.maxDelayMs)) {
-      bad('retry.maxDelayMs', 'must be an integer >= 0');
-    }
-  }
-  const overrides = o.errorStatusOverrides ?? {};
-  if (o.errorStatusOverrides !== undefined) {
-    if (overrides === null || typeof overrides !== 'object') {
-      bad('errorStatusOverrides', 'must map errcodes to HTTP statuses, e.g. { 40007: 410 }');
-    } else {
-      for (const [code, status] of Object.entries(overrides)) {
-        if (
-          !/^-?\d+$/.test(code) ||
-          !(Number.isInteger(status) && status >= 400 && status <= 599)
-        ) {
-          bad(`errorStatusOverrides`, 'keys must be errcodes and values HTTP statuses 400..599');
-          break;
-        }
-      }
-    }
-  }
-  const accounts = o.accounts ?? {};
-  if (o.accounts !== undefined) {
-    if (accounts === null || typeof accounts !== 'object') {
-      bad('accounts', 'must map appIds to { appSecret }');
-    } else {
-      for (const [appId, cred] of Object.entries(accounts)) {
-        if (!appId.trim() || !cred || !isNonEmptyString(cred.appSecret)) {
-          // The appId is not secret and tells the user which entry to fix.
-          bad(`accounts.${appId}.appSecret`, 'is missing: every account needs { appSecret }');
-        }
-      }
-    }
-  }
-  if (o.onCall !== undefined && typeof o.onCall !== 'function') bad('onCall', 'must be a function');
-  if (o.logCalls !== undefined && typeof o.logCalls !== 'boolean' && o.logCalls !== 'errors') {
-    bad('logCalls', "must be true, false or 'errors'");
-  }
-  if (o.tokenErrorCooldownMs !== undefined && !isNonNegativeInt(o.tokenErrorCooldownMs)) {
-    bad('tokenErrorCooldownMs', 'must be an integer >= 0');
-  }
-  if (o.http !== undefined && (o.http === null || typeof o.http !== 'object')) {
-    bad('http', 'must be an object { proxy, httpAgent, httpsAgent }');
-  }
-
-  if (problems.length > 0) {
-    throw new WechatConfigurationException(
-      invalidOptionsMessage(problems),
-      problems.map((p) => p.field),
+    problems.check(
+      o.appId === undefined || isNonEmptyString(o.appId),
+      'appId',
+      HINT.nonEmptyString,
     );
   }
+  return { appId: o.appId, appSecret: o.appSecret, accessTokenProvider: provider };
+}
 
-  return Object.freeze({
-    appId: o.appId,
-    appSecret: o.appSecret,
-    accessTokenProvider: provider,
-    tokenEndpoint: o.tokenEndpoint ?? 'stable',
+function resolveTokenOptions(
+  o: Options,
+  problems: Problems,
+): Pick<
+  Resolved,
+  'tokenEndpoint' | 'tokenStore' | 'refreshMarginSeconds' | 'tokenErrorCooldownMs'
+> {
+  const store = o.tokenStore;
+  const endpoint = o.tokenEndpoint;
+  problems
+    .check(
+      endpoint === undefined || endpoint === 'stable' || endpoint === 'classic',
+      'tokenEndpoint',
+      HINT.tokenEndpoint,
+    )
+    .check(store === undefined || isTokenStore(store), 'tokenStore', HINT.tokenStore)
+    .check(
+      o.refreshMarginSeconds === undefined || isNonNegativeInt(o.refreshMarginSeconds),
+      'refreshMarginSeconds',
+      HINT.nonNegativeInt,
+    )
+    .check(
+      o.tokenErrorCooldownMs === undefined || isNonNegativeInt(o.tokenErrorCooldownMs),
+      'tokenErrorCooldownMs',
+      HINT.nonNegativeInt,
+    );
+  return {
+    tokenEndpoint: endpoint ?? DEFAULTS.tokenEndpoint,
     tokenStore: store,
-    refreshMarginSeconds: o.refreshMarginSeconds ?? 300,
-    baseUrl,
-    timeoutMs: o.timeoutMs ?? 10_000,
-    transferTimeoutMs: o.transferTimeoutMs ?? 60_000,
+    refreshMarginSeconds: o.refreshMarginSeconds ?? DEFAULTS.refreshMarginSeconds,
+    tokenErrorCooldownMs: o.tokenErrorCooldownMs ?? DEFAULTS.tokenErrorCooldownMs,
+  };
+}
+
+const isTokenStore = (s: unknown): boolean =>
+  s !== null &&
+  ['get', 'set', 'delete'].every((m) => typeof (s as Record<string, unknown>)[m] === 'function');
+
+/** Where WeChat is, and how long one attempt may take. */
+function resolveEndpoint(
+  o: Options,
+  problems: Problems,
+): Pick<Resolved, 'baseUrl' | 'timeoutMs' | 'transferTimeoutMs'> {
+  const positiveMs = (v: unknown) => v === undefined || isPositiveFinite(v);
+  problems
+    .check(positiveMs(o.timeoutMs), 'timeoutMs', HINT.positiveMs)
+    .check(positiveMs(o.transferTimeoutMs), 'transferTimeoutMs', HINT.positiveMs);
+  return {
+    baseUrl: o.baseUrl === undefined ? DEFAULTS.baseUrl : resolveBaseUrl(o.baseUrl, problems),
+    timeoutMs: o.timeoutMs ?? DEFAULTS.timeoutMs,
+    transferTimeoutMs: o.transferTimeoutMs ?? DEFAULTS.transferTimeoutMs,
+  };
+}
+
+/** An http(s) origin (and path), without a trailing slash. */
+function resolveBaseUrl(value: unknown, problems: Problems): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    problems.add('baseUrl', HINT.baseUrl);
+  } else if (parsed.search || parsed.hash || parsed.username || parsed.password) {
+    problems.add('baseUrl', HINT.baseUrlParts);
+  } else {
+    return parsed.href.replace(/\/+$/, '');
+  }
+  return DEFAULTS.baseUrl;
+}
+
+function resolveRetry(o: Options, problems: Problems): Pick<Resolved, 'retry'> {
+  const retry = o.retry === undefined ? {} : o.retry;
+  const nonNegative = (v: unknown) => v === undefined || isNonNegativeInt(v);
+  if (!isObject(retry)) {
+    problems.add('retry', HINT.retry);
+    return { retry: DEFAULTS.retry };
+  }
+  problems
+    .optionalInt('retry.attempts', retry.attempts, 0, 10, HINT.retryAttempts)
+    .check(nonNegative(retry.baseDelayMs), 'retry.baseDelayMs', HINT.nonNegativeInt)
+    .check(nonNegative(retry.maxDelayMs), 'retry.maxDelayMs', HINT.nonNegativeInt);
+  const { attempts, baseDelayMs, maxDelayMs } = DEFAULTS.retry;
+  return {
     retry: Object.freeze({
-      attempts: retry.attempts ?? 2,
-      baseDelayMs: retry.baseDelayMs ?? 200,
-      maxDelayMs: retry.maxDelayMs ?? 2000,
+      attempts: retry.attempts ?? attempts,
+      baseDelayMs: retry.baseDelayMs ?? baseDelayMs,
+      maxDelayMs: retry.maxDelayMs ?? maxDelayMs,
     }),
-    errorStatusOverrides: Object.freeze({ ...overrides }),
-    accounts: Object.freeze({ ...accounts }),
-    onCall: o.onCall,
-    logCalls: o.logCalls ?? 'errors',
-    tokenErrorCooldownMs: o.tokenErrorCooldownMs ?? 2000,
-    http: Object.freeze({ ...(o.http ?? {}) }),
-  });
+  };
+}
+
+function resolveErrorMap(o: Options, problems: Problems): Pick<Resolved, 'errorStatusOverrides'> {
+  const overrides = o.errorStatusOverrides ?? {};
+  if (!isObject(overrides)) {
+    problems.add('errorStatusOverrides', HINT.errorStatusOverrides);
+  } else {
+    const wrong = Object.entries(overrides).some(
+      ([code, status]) => !/^-?\d+$/.test(code) || !isIntIn(status, 400, 599),
+    );
+    problems.check(!wrong, 'errorStatusOverrides', HINT.errorStatusOverridesEntry);
+  }
+  return { errorStatusOverrides: Object.freeze({ ...overrides }) };
+}
+
+/** More accounts for `forAccount(appId)`. */
+function resolveAccounts(o: Options, problems: Problems): Pick<Resolved, 'accounts'> {
+  const accounts = o.accounts ?? {};
+  if (!isObject(accounts)) {
+    problems.add('accounts', HINT.accounts);
+  } else {
+    for (const [appId, cred] of Object.entries(accounts)) {
+      // The appId is not secret and tells the user which entry to fix.
+      problems.check(
+        appId.trim() !== '' && isObject(cred) && isNonEmptyString(cred.appSecret),
+        `accounts.${appId}.appSecret`,
+        HINT.accountSecret,
+      );
+    }
+  }
+  return { accounts: Object.freeze({ ...accounts }) };
+}
+
+/** What the module reports about each call. */
+function resolveHooks(o: Options, problems: Problems): Pick<Resolved, 'onCall' | 'logCalls'> {
+  problems
+    .check(o.onCall === undefined || typeof o.onCall === 'function', 'onCall', HINT.onCall)
+    .check(
+      o.logCalls === undefined || typeof o.logCalls === 'boolean' || o.logCalls === 'errors',
+      'logCalls',
+      HINT.logCalls,
+    );
+  return { onCall: o.onCall, logCalls: o.logCalls ?? DEFAULTS.logCalls };
+}
+
+/** Outgoing HTTP settings (the transport). */
+function resolveHttp(o: Options, problems: Problems): Pick<Resolved, 'http'> {
+  problems.check(o.http === undefined || isObject(o.http), 'http', HINT.http);
+  return { http: Object.freeze({ ...(o.http ?? {}) }) };
 }

@@ -63,3 +63,25 @@ export const WALK_OPTION_HINTS = {
   startOffset: 'must be an integer >= 0',
   signal: 'must be an AbortSignal',
 } as const;
+
+/** Hints of the module options' WechatConfigurationException: what to set, never the value. */
+export const OPTION_HINTS = {
+  accessTokenProvider: 'must be an object with a getAccessToken({ appId, forceRefresh }) method',
+  credentialMissing: 'is missing: set appId and appSecret, or pass accessTokenProvider',
+  nonEmptyString: 'must be a non-empty string',
+  tokenEndpoint: "must be 'stable' or 'classic'",
+  tokenStore: 'must implement get, set and delete (see TokenStore)',
+  nonNegativeInt: 'must be an integer >= 0',
+  baseUrl: 'must be an http(s) URL such as https://api.weixin.qq.com',
+  baseUrlParts: 'must not carry a query, a fragment or credentials',
+  positiveMs: 'must be a positive number of milliseconds',
+  retry: 'must be an object { attempts, baseDelayMs, maxDelayMs }',
+  retryAttempts: 'must be an integer from 0 to 10',
+  errorStatusOverrides: 'must map errcodes to HTTP statuses, e.g. { 40007: 410 }',
+  errorStatusOverridesEntry: 'keys must be errcodes and values HTTP statuses 400..599',
+  accounts: 'must map appIds to { appSecret }',
+  accountSecret: 'is missing: every account needs { appSecret }',
+  onCall: 'must be a function',
+  logCalls: "must be true, false or 'errors'",
+  http: 'must be an object { proxy, httpAgent, httpsAgent }',
+} as const;
