@@ -2,13 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Answer } from './answers.js';
 import { NGINX_413 } from './errmsg.js';
+import { LARGEST_UPLOAD_BYTES } from './media-files.js';
 
 /**
  * The largest body the fake reads: WeChat's largest upload (10 MB, image and video) plus 1 MB
  * for the multipart framing and fields, so the fake itself can answer an upload that is a
  * little too big with WeChat's errcode.
  */
-export const MAX_BODY_BYTES = 11 * 1024 * 1024;
+export const MAX_BODY_BYTES = LARGEST_UPLOAD_BYTES + 1024 * 1024;
 
 /** A cut answer sends at most this much of its body before the fault. */
 const CUT_MAX_BYTES = 16 * 1024;
@@ -72,9 +73,11 @@ export function send(res: ServerResponse, answer: Answer): void {
 export function sendCut(res: ServerResponse, answer: Answer, after: () => void): void {
   const body = writeHead(res, answer);
   if (!body) return;
-  res.flushHeaders();
   const part = body.subarray(0, Math.min(Math.floor(body.length / 2), CUT_MAX_BYTES));
   if (part.length === 0) {
+    // Nothing to cut: headers only. (flushHeaders() writes them as UTF-8, not latin1, so it
+    // is kept for this case; with a Buffer chunk Node writes raw header bytes.)
+    res.flushHeaders();
     setImmediate(after);
     return;
   }

@@ -8,3 +8,12 @@ export const QUOTA_PATH = '/cgi-bin/openapi/quota/get';
 export function isTokenPath(path: string): boolean {
   return path === TOKEN_PATH || path === STABLE_TOKEN_PATH;
 }
+
+export const ADD_MATERIAL_PATH = '/cgi-bin/material/add_material';
+export const GET_MATERIAL_PATH = '/cgi-bin/material/get_material';
+export const DEL_MATERIAL_PATH = '/cgi-bin/material/del_material';
+export const UPLOADIMG_PATH = '/cgi-bin/media/uploadimg';
+export const MEDIA_UPLOAD_PATH = '/cgi-bin/media/upload';
+export const MEDIA_GET_PATH = '/cgi-bin/media/get';
+/** Where the fake serves video bytes itself (get_material's down_url, media/get's video_url). */
+export const VIDEO_DOWNLOAD_PATH = '/fake-cdn/video.mp4';

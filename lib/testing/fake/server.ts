@@ -31,6 +31,7 @@ import { MAX_BODY_BYTES, readBody, resetSocket, send, sendCut, splitUrl } from '
 import { FaultBook, planFault, type FakeFault } from './faults.js';
 import { MaterialLibrary, type FakeMaterialType } from './library.js';
 import { materialArea } from './material.js';
+import { mediaArea } from './media.js';
 import {
   resolveFakeOptions,
   type FakeWechatServerOptions,
@@ -51,14 +52,16 @@ function createAreas(ctx: AreaContext) {
     tokens: tokenArea(ctx),
     material: materialArea(ctx),
     quota: quotaArea(ctx),
+    media: mediaArea(ctx),
   };
 }
 
 function noop(): void {}
 
 /**
- * A real HTTP server on 127.0.0.1 that behaves like the WeChat API for the material endpoints,
- * the two token endpoints and quota/get, with injectable faults. Zero dependencies.
+ * A real HTTP server on 127.0.0.1 that behaves like the WeChat API for the two token
+ * endpoints, the material list, media (uploads, downloads, temporary media) and quota/get,
+ * with injectable faults. Zero dependencies.
  */
 export class FakeWechatServer {
   private readonly options: ResolvedFakeOptions;
