@@ -205,6 +205,22 @@ describe('WechatHealthIndicator', () => {
       expect(t.server.requests[PATHS.quota]).toBe(2);
     });
 
+    it('reports a token endpoint failure met while quota/get refreshes a rejected token as token, not quota_error', async () => {
+      t = await createHealthModule();
+      await t.tokens.getAccessToken();
+      t.server.failNext(PATHS.quota, { errcode: 40001 }); // the token was revoked meanwhile
+      t.server.failNext(PATHS.stableToken, { errcode: 40164 }); // and the refetch is refused
+      await expect(t.health.isHealthy('wechat', { quota: QUOTA })).resolves.toEqual({
+        wechat: { status: 'down', reason: 'token', errcode: 40164 },
+      });
+      // Remembered like any down token result: the next probe asks nothing.
+      t.server.resetCounters();
+      await expect(t.health.isHealthy('wechat', { quota: QUOTA })).resolves.toMatchObject({
+        wechat: { reason: 'token', errcode: 40164 },
+      });
+      expect(t.server.requests).toEqual({});
+    });
+
     it('is down { quota_error } without errcode when quota/get fails in transport', async () => {
       t = await createHealthModule();
       t.server.failNext(PATHS.quota, 'html504', 3);
