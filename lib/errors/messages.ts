@@ -85,3 +85,39 @@ export const OPTION_HINTS = {
   logCalls: "must be true, false or 'errors'",
   http: 'must be an object { proxy, httpAgent, httpsAgent }',
 } as const;
+
+/** RedisTokenStore: what went wrong and what happens instead (never a token or a password). */
+export const redisMessages = {
+  invalidArguments: (problems: readonly { field: string; hint: string }[]): string =>
+    `Invalid RedisTokenStore arguments: ${problems.map((p) => `${p.field} ${p.hint}`).join('; ')}`,
+  hints: {
+    keyPrefix: 'must be a string',
+    lockTtlMs: 'must be an integer > 0 (milliseconds)',
+    lockWaitMs: 'must be an integer >= 0 (milliseconds)',
+    redis: 'must be a redis:// or rediss:// URL or an ioredis instance',
+  },
+  getFailed: (why: string): string =>
+    `RedisTokenStore: GET failed (${why}); treating it as a cache miss`,
+  setFailed: (why: string): string =>
+    `RedisTokenStore: SET failed (${why}); the token stays in this process only`,
+  deleteFailed: (why: string): string => `RedisTokenStore: DEL failed (${why})`,
+  lockUnreachable: (why: string, key: string): string =>
+    `RedisTokenStore: Redis unreachable (${why}); ` +
+    `fetching the token for ${key} without the cross-process lock`,
+  lockTimeout: (key: string, lockWaitMs: number): string =>
+    `RedisTokenStore: lock for ${key} not won within lockWaitMs (${lockWaitMs} ms); ` +
+    'fetching the token without it (another process may be stuck fetching or have died ' +
+    'holding it: its lock expires after lockTtlMs)',
+  lockExpired: (key: string, heldMs: number, lockTtlMs: number): string =>
+    `RedisTokenStore: the lock for ${key} expired while held (${heldMs} ms ` +
+    `> lockTtlMs ${lockTtlMs} ms), so another process may have fetched too; raise lockTtlMs`,
+  unlockFailed: (key: string, why: string): string =>
+    `RedisTokenStore: could not release the lock for ${key} (${why}); ` +
+    'it expires after lockTtlMs',
+  connectionError: (why: string): string =>
+    `RedisTokenStore: Redis connection error (${why}); tokens are kept per ` +
+    'process and fetched without the cross-process lock until it is back',
+  connectionBack: (): string => 'RedisTokenStore: Redis connection is back',
+  notConnected: (status: string): string => `Redis is not connected (${status})`,
+  commandTimedOut: (ms: number): string => `Redis command timed out after ${ms} ms`,
+};
