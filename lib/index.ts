@@ -29,6 +29,35 @@ export type {
   TemporaryMaterialContent,
 } from './material/media.types.js';
 
+export { DraftService } from './draft/draft.service.js';
+export {
+  DraftArticleDto,
+  NewsDraftArticleDto,
+  NewspicDraftArticleDto,
+} from './draft/draft-article.dto.js';
+export { AddDraftDto } from './draft/add-draft.dto.js';
+export { UpdateDraftDto } from './draft/update-draft.dto.js';
+export { BatchGetDraftsDto } from './draft/batch-get-drafts.dto.js';
+export type {
+  DraftArticle,
+  NewsDraftArticle,
+  NewspicDraftArticle,
+  DraftPage,
+  DraftItem,
+  DraftClient,
+} from './draft/draft.types.js';
+
+export { PublishService } from './publish/publish.service.js';
+export { BatchGetPublishedDto } from './publish/batch-get-published.dto.js';
+export type {
+  PublishStatus,
+  PublishState,
+  PublishedArticle,
+  PublishedPage,
+  PublishedItem,
+  PublishClient,
+} from './publish/publish.types.js';
+
 export { AccessTokenService } from './token/access-token.service.js';
 export type { AccessTokenProvider } from './token/access-token-provider.interface.js';
 export type { TokenStore, StoredToken } from './token/token-store.interface.js';

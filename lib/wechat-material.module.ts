@@ -11,6 +11,8 @@ import { WechatHttpClient } from './http/wechat-http.client.js';
 import { AccessTokenService } from './token/access-token.service.js';
 import { MaterialService } from './material/material.service.js';
 import { QuotaService } from './quota/quota.service.js';
+import { DraftService } from './draft/draft.service.js';
+import { PublishService } from './publish/publish.service.js';
 import { WechatExceptionFilter } from './errors/wechat-exception.filter.js';
 
 /**
@@ -30,12 +32,16 @@ import { WechatExceptionFilter } from './errors/wechat-exception.filter.js';
     WechatHttpClient,
     AccessTokenService,
     MaterialService,
+    DraftService,
+    PublishService,
     QuotaService,
     WechatExceptionFilter,
   ],
   exports: [
     WECHAT_MATERIAL_OPTIONS,
     MaterialService,
+    DraftService,
+    PublishService,
     AccessTokenService,
     QuotaService,
     WechatExceptionFilter,

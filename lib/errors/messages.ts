@@ -121,3 +121,21 @@ export const redisMessages = {
   notConnected: (status: string): string => `Redis is not connected (${status})`,
   commandTimedOut: (ms: number): string => `Redis command timed out after ${ms} ms`,
 };
+
+// Drafts and publishing (inputs checked before any request).
+
+export const articleTypeMessage = (property: string): string =>
+  `${property} must be 'news' (or absent) or 'newspic'`;
+
+export const cropMessage = (property: string): string =>
+  `${property} must be X1_Y1_X2_Y2: four decimals from 0 to 1 joined by _`;
+
+/** Hints for the arguments of DraftService and PublishService that are not DTOs. */
+export const ARGUMENT_HINTS = {
+  id: 'must be a non-empty string',
+  index: (min: number): string => `must be an integer >= ${min}`,
+  positive: 'must be a positive number',
+  boolean: 'must be a boolean',
+  signal: 'must be an AbortSignal',
+  object: 'must be an object',
+} as const;

@@ -32,9 +32,29 @@ function escapeControlCharsInStrings(text: string): string {
   return out;
 }
 
-/** A JSON object, or undefined when the body is empty, HTML, truncated or not an object. */
-export function parseWechatBody(raw: string): Record<string, unknown> | undefined {
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+
+/**
+ * Quotes the bare numbers of the given keys, so that JSON.parse keeps every digit (a
+ * publish_id can exceed 2^53). A key is only ever matched after `{` or `,`: inside a JSON
+ * string its quotes would be escaped, so article text never matches.
+ */
+export function quoteNumberFields(text: string, keys: readonly string[]): string {
+  if (keys.length === 0) return text;
+  const names = keys.map((k) => k.replace(/[^A-Za-z0-9_]/g, '')).join('|');
+  const re = new RegExp(`([{,]\\s*"(?:${names})"\\s*:\\s*)(${NUMBER})(?=\\s*[,}])`, 'g');
+  return text.replace(re, '$1"$2"');
+}
+
+/**
+ * A JSON object, or undefined when the body is empty, HTML, truncated or not an object.
+ * `stringFields`: keys whose bare numbers are read as strings (see quoteNumberFields).
+ */
+export function parseWechatBody(
+  raw: string,
+  stringFields: readonly string[] = [],
+): Record<string, unknown> | undefined {
+  const text = quoteNumberFields(raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw, stringFields);
   const first = text.trimStart()[0];
   if (first !== '{') return undefined;
   let value: unknown;

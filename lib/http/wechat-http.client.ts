@@ -42,6 +42,8 @@ export interface WechatRequest {
   accept?: (body: Record<string, unknown>) => boolean;
   /** The answer may be a file (see `download()`); set by `download()` itself. */
   download?: boolean;
+  /** Keys whose bare JSON numbers are read as strings, every digit kept (ids past 2^53). */
+  stringFields?: readonly string[];
 }
 
 /** What `download()` resolves with: WeChat's JSON (errcode 0 / none), or a file as it arrives. */
@@ -232,7 +234,7 @@ export class WechatHttpClient implements OnModuleDestroy {
         retryable: isRetryableStatus(status),
       };
     }
-    const body = parseWechatBody(text);
+    const body = parseWechatBody(text, req.stringFields);
     if (!body) {
       return {
         kind: 'fail',

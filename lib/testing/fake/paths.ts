@@ -17,3 +17,22 @@ export const MEDIA_UPLOAD_PATH = '/cgi-bin/media/upload';
 export const MEDIA_GET_PATH = '/cgi-bin/media/get';
 /** Where the fake serves video bytes itself (get_material's down_url, media/get's video_url). */
 export const VIDEO_DOWNLOAD_PATH = '/fake-cdn/video.mp4';
+
+/** The draft box (草稿箱). */
+export const DRAFT_PATHS = {
+  add: '/cgi-bin/draft/add',
+  get: '/cgi-bin/draft/get',
+  update: '/cgi-bin/draft/update',
+  delete: '/cgi-bin/draft/delete',
+  count: '/cgi-bin/draft/count',
+  batchGet: '/cgi-bin/draft/batchget',
+} as const;
+
+/** Publishing (发布能力). */
+export const PUBLISH_PATHS = {
+  submit: '/cgi-bin/freepublish/submit',
+  get: '/cgi-bin/freepublish/get',
+  delete: '/cgi-bin/freepublish/delete',
+  getArticle: '/cgi-bin/freepublish/getarticle',
+  batchGet: '/cgi-bin/freepublish/batchget',
+} as const;

@@ -41,6 +41,8 @@ import { isTokenPath } from './paths.js';
 import { QuotaLedger } from './quota-ledger.js';
 import { quotaArea } from './quota.js';
 import { tokenArea } from './token-area.js';
+import { DraftBox, draftsArea } from './drafts.js';
+import { publishArea, type FakePublishFailure } from './publish.js';
 import { TokenRegistry } from './tokens.js';
 
 export type { FakeFault } from './faults.js';
@@ -48,11 +50,15 @@ export type { FakeWechatServerOptions } from './options.js';
 
 /** Every area the fake serves: one line each. */
 function createAreas(ctx: AreaContext) {
+  // Publishing takes drafts out of the box: the two areas share it.
+  const box = new DraftBox();
   return {
     tokens: tokenArea(ctx),
     material: materialArea(ctx),
     quota: quotaArea(ctx),
     media: mediaArea(ctx),
+    drafts: draftsArea(ctx, box),
+    publish: publishArea(ctx, box),
   };
 }
 
@@ -227,6 +233,15 @@ export class FakeWechatServer {
   /** Every token minted so far answers 40001 from now on; new fetches work. */
   expireToken(): void {
     this.ctx.tokens.expireAll();
+  }
+
+  /**
+   * The next publish job of that draft ends in this publish_status (2 originality check
+   * failed, 3 failed, 4 rejected, 5 deleted by the user, 6 banned) with `fail_idx`
+   * (1-based article numbers; default none), instead of success. Used once.
+   */
+  failPublish(draftMediaId: string, status: FakePublishFailure, failIdx?: number[]): void {
+    this.areas.publish.failPublish(draftMediaId, status, failIdx);
   }
 
   /** Zeroes `tokenRequests`, `requests` and the quota used per path (a new "day"). */
