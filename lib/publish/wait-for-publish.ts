@@ -10,6 +10,8 @@ export interface WaitPlan {
   path: string;
 }
 
+type Poll = (signal: AbortSignal) => Promise<PublishStatus>;
+
 /** setTimeout's ceiling (about 24.8 days): a longer delay would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 const timer = (fn: () => void, ms: number) => setTimeout(fn, Math.min(ms, MAX_TIMER_MS));
@@ -25,70 +27,88 @@ const DEADLINE = Symbol('waitForPublish deadline');
  * the poll is aborted and it rejects with a `timeout`. A poll's error rejects at once; an
  * aborted signal rejects with its reason at once and stops polling.
  */
-export function waitForPublish(
-  poll: (signal: AbortSignal) => Promise<PublishStatus>,
-  plan: WaitPlan,
-): Promise<PublishStatus> {
-  const { signal } = plan;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+export function waitForPublish(poll: Poll, plan: WaitPlan): Promise<PublishStatus> {
+  if (plan.signal?.aborted) return Promise.reject(plan.signal.reason);
   return new Promise<PublishStatus>((resolve, reject) => {
-    let interval = plan.intervalMs;
-    let last: PublishStatus | undefined;
-    let inFlight: AbortController | undefined;
-    let pauseTimer: ReturnType<typeof setTimeout> | undefined;
-    let deadlinePassed = false;
-    let settled = false;
-
-    const finish = (settle: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(pauseTimer);
-      clearTimeout(deadlineTimer);
-      signal?.removeEventListener('abort', onAbort);
-      settle();
-    };
-    const onAbort = (): void => {
-      inFlight?.abort(signal!.reason);
-      finish(() => reject(signal!.reason));
-    };
-    const onDeadline = (): void => {
-      deadlinePassed = true;
-      if (!inFlight) {
-        finish(() => resolve(last!));
-      } else if (last === undefined) {
-        inFlight.abort(DEADLINE);
-        finish(() => reject(new WechatTransportException('timeout', plan.path)));
-      }
-      // else: the poll in flight is awaited; its answer is the result.
-    };
-    const startPoll = (): void => {
-      const controller = new AbortController();
-      inFlight = controller;
-      poll(controller.signal).then(
-        (status) => {
-          inFlight = undefined;
-          if (status.state !== 'publishing' || deadlinePassed) {
-            finish(() => resolve(status));
-            return;
-          }
-          last = status;
-          if (settled) return;
-          pauseTimer = timer(startPoll, interval);
-          // Grows up to 30 s, but never shrinks a longer interval the caller chose.
-          interval = Math.max(
-            interval,
-            Math.min(interval * WAIT_DEFAULTS.growth, WAIT_DEFAULTS.maxIntervalMs),
-          );
-        },
-        (err: unknown) => {
-          inFlight = undefined;
-          finish(() => reject(err));
-        },
-      );
-    };
-
-    const deadlineTimer = timer(onDeadline, plan.timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    startPoll();
+    new PublishWaiter(poll, plan, resolve, reject).start();
   });
+}
+
+/** The state of one wait: at most one poll or one pause at a time, and one deadline. */
+class PublishWaiter {
+  private interval: number;
+  private last: PublishStatus | undefined;
+  private inFlight: AbortController | undefined;
+  private pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private deadlinePassed = false;
+  private settled = false;
+  private readonly onAbort = (): void => {
+    this.inFlight?.abort(this.plan.signal!.reason);
+    this.finish(() => this.reject(this.plan.signal!.reason));
+  };
+
+  constructor(
+    private readonly poll: Poll,
+    private readonly plan: WaitPlan,
+    private readonly resolve: (s: PublishStatus) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {
+    this.interval = plan.intervalMs;
+  }
+
+  start(): void {
+    this.deadlineTimer = timer(() => this.onDeadline(), this.plan.timeoutMs);
+    this.plan.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.startPoll();
+  }
+
+  private finish(settle: () => void): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.pauseTimer);
+    clearTimeout(this.deadlineTimer);
+    this.plan.signal?.removeEventListener('abort', this.onAbort);
+    settle();
+  }
+
+  private onDeadline(): void {
+    this.deadlinePassed = true;
+    if (!this.inFlight) {
+      // Pausing: the pause is cut short, the last status seen is the answer.
+      this.finish(() => this.resolve(this.last!));
+    } else if (this.last === undefined) {
+      this.inFlight.abort(DEADLINE);
+      this.finish(() => this.reject(new WechatTransportException('timeout', this.plan.path)));
+    }
+    // Otherwise the poll in flight is awaited: its answer is the result.
+  }
+
+  private startPoll(): void {
+    const controller = new AbortController();
+    this.inFlight = controller;
+    this.poll(controller.signal).then(
+      (status) => this.onStatus(status),
+      (err: unknown) => {
+        this.inFlight = undefined;
+        this.finish(() => this.reject(err));
+      },
+    );
+  }
+
+  private onStatus(status: PublishStatus): void {
+    this.inFlight = undefined;
+    if (status.state !== 'publishing' || this.deadlinePassed) {
+      this.finish(() => this.resolve(status));
+      return;
+    }
+    this.last = status;
+    if (this.settled) return;
+    this.pauseTimer = timer(() => this.startPoll(), this.interval);
+    // Grows up to 30 s, but never shrinks a longer interval the caller chose.
+    this.interval = Math.max(
+      this.interval,
+      Math.min(this.interval * WAIT_DEFAULTS.growth, WAIT_DEFAULTS.maxIntervalMs),
+    );
+  }
 }
