@@ -1,23 +1,35 @@
-import { Controller, Param, Post, Req } from '@nestjs/common';
+import { Controller, Get, Logger, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { MaterialService } from '../../lib/index.js';
-import { TemporaryMaterialResultDto, uploadFormSchema } from './api-media-schemas.dto.js';
+import {
+  DOWNLOAD_HEADERS,
+  downloadContent,
+  TemporaryMaterialResultDto,
+  TemporaryVideoContentDto,
+  uploadFormSchema,
+} from './api-media-schemas.dto.js';
 import { ApiWechatErrors } from './api-wechat-errors.decorator.js';
+import { streamFile } from './file-download.js';
 import { receiveUpload } from './multipart-upload.js';
 import { rawRequest } from './raw-http.js';
 import { UPLOAD_TYPES, UploadParamsDto } from './upload-params.dto.js';
 
-/** Temporary media (kept 3 days by WeChat): upload. */
+/** Temporary media (kept 3 days by WeChat): upload and download. */
 @ApiTags('temporary media')
 @Controller('temporary-materials')
 export class TemporaryMediaController {
+  private readonly logger = new Logger(TemporaryMediaController.name);
+
   constructor(private readonly materials: MaterialService) {}
 
   @Post(':type')
@@ -43,5 +55,28 @@ export class TemporaryMediaController {
       fieldsBeforeFile: [],
       onFile: (file) => this.materials.addTemporaryMaterial(type, file),
     });
+  }
+
+  @Get(':mediaId')
+  @ApiOperation({
+    summary: 'Download temporary media',
+    description:
+      'GET /cgi-bin/media/get. A file is streamed through with its headers; a video answers ' +
+      'JSON with its `video_url`. A failure after the first bytes aborts the connection.',
+  })
+  @ApiExtraModels(TemporaryVideoContentDto)
+  @ApiOkResponse({
+    description: 'The file as WeChat sent it, or JSON for a video',
+    headers: DOWNLOAD_HEADERS,
+    content: downloadContent({ $ref: getSchemaPath(TemporaryVideoContentDto) }),
+  })
+  @ApiWechatErrors()
+  async getTemporaryMaterial(
+    @Param('mediaId') mediaId: string,
+    @Res({ passthrough: true }) res: unknown,
+  ): Promise<StreamableFile | object> {
+    const content = await this.materials.getTemporaryMaterial(mediaId);
+    if (content.kind !== 'file') return content;
+    return streamFile(content, res, this.logger, `temporary media ${mediaId}`);
   }
 }

@@ -58,6 +58,7 @@ describe.each(ADAPTERS)('Swagger (%s)', (adapter) => {
         '/materials/{type}',
         '/materials/items/{mediaId}',
         '/temporary-materials/{type}',
+        '/temporary-materials/{mediaId}',
       ].sort(),
     );
 
@@ -89,7 +90,7 @@ describe.each(ADAPTERS)('Swagger (%s)', (adapter) => {
     expect(doc.components.schemas.ValidationErrorBodyDto!.properties).toHaveProperty('message');
   });
 
-  it('documents the multipart uploads', async () => {
+  it('documents the multipart uploads and the binary downloads', async () => {
     const doc = (await request(t.url).get('/docs-json').expect(200)).body as OpenApiDocument;
     const uploads = [
       doc.paths['/materials/article-images']!.post!,
@@ -117,6 +118,21 @@ describe.each(ADAPTERS)('Swagger (%s)', (adapter) => {
       Object.keys(material.requestBody!.content['multipart/form-data']!.schema.properties!),
     ).toEqual(['title', 'introduction', 'media']);
 
+    for (const op of [
+      doc.paths['/materials/items/{mediaId}']!.get!,
+      doc.paths['/temporary-materials/{mediaId}']!.get!,
+    ]) {
+      const ok = op.responses['200']!;
+      expect(ok.content!['application/octet-stream']!.schema).toEqual({
+        type: 'string',
+        format: 'binary',
+      });
+      expect(ok.content!['application/json']).toBeDefined();
+      expect(ok.headers).toHaveProperty('Content-Disposition');
+      expect(Object.keys(op.responses)).toEqual(
+        expect.arrayContaining(['200', '404', '502', '504']),
+      );
+    }
     expect(Object.keys(doc.paths['/materials/items/{mediaId}']!.delete!.responses)).toEqual(
       expect.arrayContaining(['204', '404']),
     );

@@ -109,4 +109,9 @@ describe.each(ADAPTERS)('media uploads: bad input → 400, no WeChat call (%s)',
     expect((res.json as { message: string[] }).message[0]).toMatch(/^media /);
     expect(calls()).toBe(before);
   });
+
+  it('the app still uploads after all of the above', async () => {
+    const res = await postForm(`${t.url}/materials/image`, [file('ok.png')]);
+    expect(res.status).toBe(201);
+  });
 });
