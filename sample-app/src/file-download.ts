@@ -39,7 +39,8 @@ export async function streamFile(
     disposition: contentDisposition(content.filename),
     ...(content.contentLength !== undefined ? { length: content.contentLength } : {}),
   });
-  // Nest's default handler ends the response cleanly (or answers 400) after a stream error.
+  // Express hands stream errors to this handler (Fastify breaks the connection itself): the
+  // failure is logged once, as a warning naming the download, not as an error with a stack.
   file.setErrorHandler((error, target) => abort(error, rawResponse(target)));
   file.setErrorLogger(() => undefined); // logged once by `abort`
   return file;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FakeWechatServer } from '../../lib/testing/index.js';
 import { get, postForm, sha256 } from '../helpers/media-http.js';
@@ -38,6 +39,9 @@ describe.each(ADAPTERS)('media routes when WeChat fails (%s)', (adapter) => {
 
   beforeAll(async () => {
     t = await startSampleApp(adapter, { wechat: WECHAT });
+    // Longer than any client wait below: a response merely ended short (not broken) would
+    // hold its keep-alive connection open instead of being closed by the server's idle timer.
+    (t.app.getHttpServer() as Server).keepAliveTimeout = 60_000;
     const up = await postForm(`${t.url}/materials/image`, png());
     mediaId = (up.json as { media_id: string }).media_id;
     const temp = await postForm(`${t.url}/temporary-materials/image`, png());
@@ -99,10 +103,13 @@ describe.each(ADAPTERS)('media routes when WeChat fails (%s)', (adapter) => {
       '%s download: the client sees a broken transfer, never a clean short 200',
       async (_kind, path, route) => {
         t.fake.failNext(path, fault, 1);
-        const res = await get(`${t.url}${route()}`);
+        // Keep-alive: a response merely ended short of its Content-Length would leave this
+        // client waiting for the rest (timedOut); only a connection the app breaks ends it.
+        const res = await get(`${t.url}${route()}`, { keepAlive: true, idleMs: 10_000 });
         expect(res.status).toBe(200);
         expect(res.headers['content-type']).toMatch(/^image\/png/);
         expect(res.complete).toBe(false);
+        expect(res.timedOut).toBe(false);
         expect(res.body.length).toBeLessThan(IMAGE.length);
         // The next download of the same file is whole again.
         const again = await get(`${t.url}${route()}`);

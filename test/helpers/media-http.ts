@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 
 // Clients for the sample app's media routes. Unlike `httpGet`, these keep the body as bytes
 // (files compared by sha256), send any method and body, and report a connection that broke
@@ -18,6 +18,8 @@ export interface Answer {
   json: unknown;
   /** false when the connection broke before the whole body arrived. */
   complete: boolean;
+  /** true when the client gave up waiting (no byte for `idleMs`): the server neither ended nor broke it. */
+  timedOut: boolean;
 }
 
 /** A multipart/form-data body with the parts in the order given. */
@@ -46,22 +48,28 @@ export function postForm(url: string, parts: FormPart[]): Promise<Answer> {
 
 /**
  * One request over a fresh connection, its body read to the end or until the connection
- * broke (`complete: false`), which is what a client sees of an aborted download.
+ * broke (`complete: false`), which is what a client sees of an aborted download. With
+ * `keepAlive`, the server does not close the connection after the answer: a body shorter
+ * than its Content-Length then leaves the client waiting (`timedOut`) unless the server
+ * breaks the connection.
  */
 export function send(
   method: string,
   url: string,
-  opts: { body?: Buffer; contentType?: string } = {},
+  opts: { body?: Buffer; contentType?: string; keepAlive?: boolean; idleMs?: number } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { Connection: 'close' };
+    const agent = opts.keepAlive ? new Agent({ keepAlive: true }) : false;
+    const headers: Record<string, string | number> = opts.keepAlive ? {} : { Connection: 'close' };
     if (opts.body) headers['Content-Length'] = opts.body.length;
     if (opts.contentType) headers['Content-Type'] = opts.contentType;
-    const req = httpRequest(url, { method, agent: false, headers }, (res) => {
+    let timedOut = false;
+    const req = httpRequest(url, { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', () => undefined); // 'aborted': seen through `complete` below
       res.on('close', () => {
+        if (agent) agent.destroy();
         const body = Buffer.concat(chunks);
         resolve({
           status: res.statusCode ?? 0,
@@ -69,17 +77,26 @@ export function send(
           body,
           json: parseJson(body),
           complete: res.complete,
+          timedOut,
         });
       });
     });
-    // Long enough for the fault cases (three attempts of a 1 s deadline) on a busy machine.
-    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${url}: no answer in 15 s`)));
-    req.on('error', reject);
+    // Long enough for the fault cases (attempts of a 1.5 s deadline) on a busy machine.
+    const idleMs = opts.idleMs ?? 15_000;
+    req.setTimeout(idleMs, () => {
+      timedOut = true;
+      req.destroy(new Error(`${method} ${url}: no byte in ${idleMs} ms`));
+    });
+    req.on('error', (error) => {
+      if (agent) agent.destroy();
+      reject(error);
+    });
     req.end(opts.body);
   });
 }
 
-export const get = (url: string) => send('GET', url);
+export const get = (url: string, opts?: { keepAlive?: boolean; idleMs?: number }) =>
+  send('GET', url, opts);
 
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
