@@ -130,6 +130,18 @@ describe.each(ADAPTERS)('media routes of the sample app (%s)', (adapter) => {
     });
   });
 
+  it('counts the media calls under their own paths in GET /metrics', async () => {
+    const metrics = (await get(`${t.url}/metrics`)).body.toString('utf8');
+    for (const path of [
+      '/cgi-bin/material/add_material',
+      '/cgi-bin/material/get_material',
+      '/cgi-bin/material/del_material',
+      '/cgi-bin/media/uploadimg',
+    ]) {
+      expect(metrics).toContain(`wechat_calls_total{path="${path}",outcome="ok"}`);
+    }
+  });
+
   describe('temporary media', () => {
     it('image: POST /temporary-materials/image then GET /temporary-materials/:id', async () => {
       const data = fileOf(200 * 1024, JPG);

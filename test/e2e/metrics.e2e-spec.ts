@@ -137,7 +137,7 @@ describe.each(ADAPTERS)('GET /metrics (%s)', (adapter) => {
       expect(res.text).not.toContain(secret);
     }
     const allowed: Record<string, RegExp> = {
-      path: /^\/cgi-bin\/(stable_token|token|material\/batchget_material|material\/get_materialcount|openapi\/quota\/get)$|^other$/,
+      path: /^\/cgi-bin\/(stable_token|token|material\/(batchget_material|get_materialcount|add_material|get_material|del_material)|media\/(uploadimg|upload|get)|openapi\/quota\/get)$|^other$/,
       outcome: /^(ok|errcode|transport)$/,
       errcode: /^(-1|\d{5}|other)$/,
       endpoint: /^(stable|classic)$/,

@@ -9,6 +9,12 @@ const WECHAT_PATHS: ReadonlySet<string> = new Set([
   '/cgi-bin/material/batchget_material',
   '/cgi-bin/material/get_materialcount',
   '/cgi-bin/openapi/quota/get',
+  '/cgi-bin/material/add_material',
+  '/cgi-bin/material/get_material',
+  '/cgi-bin/material/del_material',
+  '/cgi-bin/media/uploadimg',
+  '/cgi-bin/media/upload',
+  '/cgi-bin/media/get',
 ]);
 
 /** Token endpoint path → `endpoint` label (the `tokenEndpoint` option's values). */
@@ -26,6 +32,8 @@ const KNOWN_ERRCODES: ReadonlySet<number> = new Set([
   -1, 40001, 40002, 40004, 40007, 40013, 40014, 40125, 40164, 40243, 41001, 41002, 42001, 43002,
   44002, 45009, 45011, 45103, 45106, 47001, 48001, 50001, 50002, 61024, 76003, 76021, 76022, 89501,
   89503,
+  // media uploads: file type and size, the video description
+  40005, 40006, 40009, 40113, 41005, 45001, 40062,
 ]);
 
 /**
