@@ -179,7 +179,9 @@ export const FAULT_CASES: FaultCase[] = [
     requests: req(1, 1),
     followUp: ok,
   },
-  ...transportCase('timeout (300 ms deadline)', 'timeout', 'timeout', 504, { code: 'ETIMEDOUT' }),
+  ...transportCase('timeout (request held, 1 s deadline)', 'timeout', 'timeout', 504, {
+    code: 'ETIMEDOUT',
+  }),
   ...transportCase('socket reset', 'reset', 'network', 502, { code: 'ECONNRESET' }),
   ...transportCase('HTML 502 page', 'html502', 'http_status', 502, { upstreamStatus: 502 }),
   ...transportCase('HTML 504 page', 'html504', 'http_status', 502, { upstreamStatus: 504 }),

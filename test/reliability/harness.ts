@@ -39,8 +39,31 @@ export const MATRIX_OPTIONS: WechatMaterialModuleOptions = {
   tokenErrorCooldownMs: 60_000,
 };
 
-/** The deadline of the cases where WeChat never answers. */
-export const SHORT_DEADLINE: Partial<WechatMaterialModuleOptions> = { timeoutMs: 300 };
+/**
+ * The deadline of the cases where WeChat never answers: the fake holds those requests
+ * explicitly, so nothing races the deadline, and a second is long enough that the good
+ * answer of a "timeout once" case is never cut off on a busy machine.
+ */
+export const SHORT_DEADLINE: Partial<WechatMaterialModuleOptions> = { timeoutMs: 1000 };
+
+/**
+ * Slack for a loaded 2-core machine on top of what the options allow (Nest, the fake and
+ * the HTTP round trips of the probe app).
+ */
+export const ELAPSED_SLACK_MS = 2000;
+
+/**
+ * The longest a call may take when WeChat saw `requests` requests for it: each attempt ends
+ * at its deadline and is followed by at most one backoff, plus ELAPSED_SLACK_MS.
+ */
+export function elapsedCeilingMs(
+  options: Partial<WechatMaterialModuleOptions>,
+  requests: number,
+): number {
+  const o = { ...MATRIX_OPTIONS, ...options };
+  const maxDelayMs = o.retry?.maxDelayMs ?? 0;
+  return requests * (o.timeoutMs! + maxDelayMs) + ELAPSED_SLACK_MS;
+}
 
 /**
  * The Node process outside Jest's sandbox. Jest hands test code a copy of `process` whose

@@ -22,8 +22,13 @@ import { PATHS } from '../helpers/constants.js';
 
 const TYPES = ['image', 'video', 'voice', 'news'] as const;
 const MAX_OFFSET = 2_147_483_647;
-/** 200 in `npm test`; `FC_RUNS=5000` for a longer hunt. */
+/**
+ * 200 in `npm test`; `FC_RUNS=5000` for a longer hunt. Every run is made: no time limit (an
+ * interrupted fast-check run counts as a pass), so Jest's timeout grows with the runs.
+ */
 const NUM_RUNS = Number(process.env.FC_RUNS ?? 200);
+const RUNS_TIMEOUT_MS = 60_000 + NUM_RUNS * 500;
+const HTTP_STATUS_RUNS = 60;
 
 const watch = new UnhandledRejectionWatch();
 beforeAll(() => watch.install());
@@ -166,57 +171,61 @@ describe('property: batchGetMaterial input', () => {
   const batchCalls = () => server.requests[PATHS.batchGet] ?? 0;
   const stats = { valid: 0, invalid: 0 };
 
-  it(`valid input reaches WeChat once, invalid input never does (${NUM_RUNS} runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(queryArb, async (q: Record<string, unknown>) => {
-        const before = batchCalls();
-        const bad = badFields(q);
-        let result: unknown;
-        let error: unknown;
-        try {
-          result = await material.batchGetMaterial(q as never);
-        } catch (err) {
-          error = err;
-        }
-        if (bad.length === 0) {
-          stats.valid++;
-          expect(error).toBeUndefined();
-          expect(batchCalls()).toBe(before + 1);
-          const page = result as { item: unknown[]; total_count: number; item_count: number };
-          expect(Array.isArray(page.item)).toBe(true);
-          expect(page.item_count).toBe(page.item.length);
-          // Exactly the three fields went out (an unknown extra key did not).
-          expect(JSON.parse(server.lastBody(PATHS.batchGet) ?? 'null')).toEqual({
-            type: q.type,
-            offset: (q.offset as number) + 0,
-            count: q.count,
-          });
-        } else {
-          stats.invalid++;
-          expect(batchCalls()).toBe(before);
-          expect(error).toBeInstanceOf(WechatValidationException);
-          const ex = error as WechatValidationException;
-          expect(ex.getStatus()).toBe(400);
-          const response = ex.getResponse() as { message: unknown };
-          expect(Array.isArray(response.message)).toBe(true);
-          const messages = response.message as unknown[];
-          expect(messages.every((m) => typeof m === 'string')).toBe(true);
-          // ValidationPipe's format: every bad field has at least one entry, named first.
-          for (const field of bad) {
-            expect(messages.some((m) => (m as string).startsWith(`${field} `))).toBe(true);
+  it(
+    `valid input reaches WeChat once, invalid input never does (${NUM_RUNS} runs)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(queryArb, async (q: Record<string, unknown>) => {
+          const before = batchCalls();
+          const bad = badFields(q);
+          let result: unknown;
+          let error: unknown;
+          try {
+            result = await material.batchGetMaterial(q as never);
+          } catch (err) {
+            error = err;
           }
-          for (const field of ['type', 'offset', 'count'].filter((f) => !bad.includes(f))) {
-            expect(messages.some((m) => (m as string).startsWith(`${field} `))).toBe(false);
+          if (bad.length === 0) {
+            stats.valid++;
+            expect(error).toBeUndefined();
+            expect(batchCalls()).toBe(before + 1);
+            const page = result as { item: unknown[]; total_count: number; item_count: number };
+            expect(Array.isArray(page.item)).toBe(true);
+            expect(page.item_count).toBe(page.item.length);
+            // Exactly the three fields went out (an unknown extra key did not).
+            expect(JSON.parse(server.lastBody(PATHS.batchGet) ?? 'null')).toEqual({
+              type: q.type,
+              offset: (q.offset as number) + 0,
+              count: q.count,
+            });
+          } else {
+            stats.invalid++;
+            expect(batchCalls()).toBe(before);
+            expect(error).toBeInstanceOf(WechatValidationException);
+            const ex = error as WechatValidationException;
+            expect(ex.getStatus()).toBe(400);
+            const response = ex.getResponse() as { message: unknown };
+            expect(Array.isArray(response.message)).toBe(true);
+            const messages = response.message as unknown[];
+            expect(messages.every((m) => typeof m === 'string')).toBe(true);
+            // ValidationPipe's format: every bad field has at least one entry, named first.
+            for (const field of bad) {
+              expect(messages.some((m) => (m as string).startsWith(`${field} `))).toBe(true);
+            }
+            for (const field of ['type', 'offset', 'count'].filter((f) => !bad.includes(f))) {
+              expect(messages.some((m) => (m as string).startsWith(`${field} `))).toBe(false);
+            }
           }
-        }
-      }),
-      { numRuns: NUM_RUNS, interruptAfterTimeLimit: NUM_RUNS > 200 ? 600_000 : 15_000 },
-    );
-    // Both sides of the property were really exercised.
-    expect(stats.valid).toBeGreaterThan(NUM_RUNS / 8);
-    expect(stats.invalid).toBeGreaterThan(NUM_RUNS / 4);
-    if (process.env.RELIABILITY_REPORT) console.log('input property', stats);
-  });
+        }),
+        { numRuns: NUM_RUNS },
+      );
+      // Both sides of the property were really exercised.
+      expect(stats.valid).toBeGreaterThan(NUM_RUNS / 8);
+      expect(stats.invalid).toBeGreaterThan(NUM_RUNS / 4);
+      if (process.env.RELIABILITY_REPORT) console.log('input property', stats);
+    },
+    RUNS_TIMEOUT_MS,
+  );
 
   it('a query that is not an object is refused without a request', async () => {
     await fc.assert(
@@ -392,74 +401,82 @@ describe('property: upstream bodies never crash the parser', () => {
     await scripted.stop();
   });
 
-  it(`a 200 answer with any body ends in a page, WechatApiException or bad_response (${NUM_RUNS} runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(bodyArb, async (body) => {
-        scripted.status = 200;
-        scripted.body = body;
-        const before = scripted.batchCalls;
-        let outcome: Outcome;
-        let errcode: number | undefined;
-        try {
-          const page = (await material.batchGetMaterial({
-            type: 'image',
-            offset: 0,
-            count: 20,
-          })) as {
-            item: unknown;
-          };
-          expect(Array.isArray(page.item)).toBe(true);
-          outcome = 'page';
-        } catch (err) {
-          if (err instanceof WechatApiException) {
-            expect(Number.isFinite(err.errcode)).toBe(true);
-            expect(err.errcode).not.toBe(0);
-            expect(typeof err.message).toBe('string');
-            outcome = 'api';
-            errcode = err.errcode;
-          } else if (err instanceof WechatTransportException) {
-            expect(err.reason).toBe('bad_response');
-            expect(err.status).toBe(200);
-            outcome = 'bad_response';
-          } else {
-            throw new Error(`unexpected error type: ${String(err)}`);
-          }
-        }
-        seen[outcome] = (seen[outcome] ?? 0) + 1;
-        const calls = scripted.batchCalls - before;
-        const expected = expectedOutcome(body);
-        if (expected) {
-          expect(outcome).toBe(expected.outcome);
-          if (expected.errcode !== undefined) expect(errcode).toBe(expected.errcode);
-        }
-        // bad_response is never retried; a page takes one request.
-        expect(calls).toBe(outcome === 'api' ? attemptsFor(errcode!) : 1);
-      }),
-      { numRuns: NUM_RUNS, interruptAfterTimeLimit: NUM_RUNS > 200 ? 600_000 : 15_000 },
-    );
-    expect(Object.keys(seen).sort()).toEqual(['api', 'bad_response', 'page']);
-    if (process.env.RELIABILITY_REPORT) console.log('body property', seen);
-  });
-
-  it('a non-2xx answer with any body ends in http_status (5xx retried, others not)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(301, 302, 400, 403, 404, 413, 429, 500, 502, 503, 504),
-        bodyArb,
-        async (status, body) => {
-          scripted.status = status;
+  it(
+    `a 200 answer with any body ends in a page, WechatApiException or bad_response (${NUM_RUNS} runs)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(bodyArb, async (body) => {
+          scripted.status = 200;
           scripted.body = body;
           const before = scripted.batchCalls;
-          const err = await material.batchGetMaterial({ type: 'news', offset: 0, count: 1 }).then(
-            () => undefined,
-            (e: unknown) => e,
-          );
-          expect(err).toBeInstanceOf(WechatTransportException);
-          expect(err).toMatchObject({ reason: 'http_status', status, path: PATHS.batchGet });
-          expect(scripted.batchCalls - before).toBe(status >= 500 ? 3 : 1);
-        },
-      ),
-      { numRuns: 60, interruptAfterTimeLimit: 10_000 },
-    );
-  });
+          let outcome: Outcome;
+          let errcode: number | undefined;
+          try {
+            const page = (await material.batchGetMaterial({
+              type: 'image',
+              offset: 0,
+              count: 20,
+            })) as {
+              item: unknown;
+            };
+            expect(Array.isArray(page.item)).toBe(true);
+            outcome = 'page';
+          } catch (err) {
+            if (err instanceof WechatApiException) {
+              expect(Number.isFinite(err.errcode)).toBe(true);
+              expect(err.errcode).not.toBe(0);
+              expect(typeof err.message).toBe('string');
+              outcome = 'api';
+              errcode = err.errcode;
+            } else if (err instanceof WechatTransportException) {
+              expect(err.reason).toBe('bad_response');
+              expect(err.status).toBe(200);
+              outcome = 'bad_response';
+            } else {
+              throw new Error(`unexpected error type: ${String(err)}`);
+            }
+          }
+          seen[outcome] = (seen[outcome] ?? 0) + 1;
+          const calls = scripted.batchCalls - before;
+          const expected = expectedOutcome(body);
+          if (expected) {
+            expect(outcome).toBe(expected.outcome);
+            if (expected.errcode !== undefined) expect(errcode).toBe(expected.errcode);
+          }
+          // bad_response is never retried; a page takes one request.
+          expect(calls).toBe(outcome === 'api' ? attemptsFor(errcode!) : 1);
+        }),
+        { numRuns: NUM_RUNS },
+      );
+      expect(Object.keys(seen).sort()).toEqual(['api', 'bad_response', 'page']);
+      if (process.env.RELIABILITY_REPORT) console.log('body property', seen);
+    },
+    RUNS_TIMEOUT_MS,
+  );
+
+  it(
+    'a non-2xx answer with any body ends in http_status (5xx retried, others not)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(301, 302, 400, 403, 404, 413, 429, 500, 502, 503, 504),
+          bodyArb,
+          async (status, body) => {
+            scripted.status = status;
+            scripted.body = body;
+            const before = scripted.batchCalls;
+            const err = await material.batchGetMaterial({ type: 'news', offset: 0, count: 1 }).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            expect(err).toBeInstanceOf(WechatTransportException);
+            expect(err).toMatchObject({ reason: 'http_status', status, path: PATHS.batchGet });
+            expect(scripted.batchCalls - before).toBe(status >= 500 ? 3 : 1);
+          },
+        ),
+        { numRuns: HTTP_STATUS_RUNS },
+      );
+    },
+    60_000 + HTTP_STATUS_RUNS * 500,
+  );
 });
