@@ -5,10 +5,11 @@ import { UploadServer } from '../helpers/upload-server.js';
 import { sleep } from '../helpers/wait.js';
 import { postForm, sha256 } from '../helpers/media-http.js';
 import { ADAPTERS, type SampleAppUnderTest, startSampleApp } from './helper/sample-app.js';
+import { PATHS } from '../helpers/constants.js';
 
-const ADD = '/cgi-bin/material/add_material';
-const TEMP = '/cgi-bin/media/upload';
-const ARTICLE = '/cgi-bin/media/uploadimg';
+const ADD = PATHS.addMaterial;
+const TEMP = PATHS.mediaUpload;
+const ARTICLE = PATHS.uploadImg;
 
 /** What WeChat receives from the sample app: the multipart request on the wire. */
 describe.each(ADAPTERS)('sample-app uploads as WeChat receives them (%s)', (adapter) => {

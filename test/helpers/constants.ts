@@ -9,12 +9,22 @@ export const FAKE_ACCOUNTS: Record<string, string> = {
   [OTHER_APP_ID]: OTHER_APP_SECRET,
 };
 
+/**
+ * The WeChat paths, written out here (not imported from lib/) so that a wrong path in the
+ * library fails the tests. The one table for every test: add new endpoints here.
+ */
 export const PATHS = {
   batchGet: '/cgi-bin/material/batchget_material',
   count: '/cgi-bin/material/get_materialcount',
   stableToken: '/cgi-bin/stable_token',
   classicToken: '/cgi-bin/token',
   quota: '/cgi-bin/openapi/quota/get',
+  addMaterial: '/cgi-bin/material/add_material',
+  getMaterial: '/cgi-bin/material/get_material',
+  delMaterial: '/cgi-bin/material/del_material',
+  uploadImg: '/cgi-bin/media/uploadimg',
+  mediaUpload: '/cgi-bin/media/upload',
+  mediaGet: '/cgi-bin/media/get',
   draftAdd: '/cgi-bin/draft/add',
   draftGet: '/cgi-bin/draft/get',
   draftUpdate: '/cgi-bin/draft/update',

@@ -132,11 +132,15 @@ async function runCase(adapter: AdapterName, tokenEndpoint: TokenEndpoint, c: Fa
   expect(after.Timeout ?? 0).toBeLessThanOrEqual(baseline.Timeout ?? 0);
 }
 
+/**
+ * Both HTTP adapters, both token endpoints. The adapter only shapes the filter's reply and
+ * the token endpoint only what happens upstream, so the classic endpoint runs on one adapter:
+ * the whole cross product would add a third to this file's time for nothing new.
+ */
 describe.each<[AdapterName, TokenEndpoint]>([
   ['express', 'stable'],
   ['fastify', 'stable'],
   ['express', 'classic'],
-  ['fastify', 'classic'],
 ])('fault matrix over HTTP (%s, %s token endpoint)', (adapter, tokenEndpoint) => {
   it.each(FAULT_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     await runCase(adapter, tokenEndpoint, c);

@@ -24,9 +24,10 @@ import {
   type Answer,
 } from '../../helpers/upload-server.js';
 import { rejectionOf, sleep, waitFor } from '../../helpers/wait.js';
+import { PATHS } from '../../helpers/constants.js';
 
-const GET = '/cgi-bin/material/get_material';
-const TMP_GET = '/cgi-bin/media/get';
+const GET = PATHS.getMaterial;
+const TMP_GET = PATHS.mediaGet;
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** Header value carrying raw UTF-8 bytes, as WeChat sends Chinese filenames. */

@@ -25,8 +25,9 @@ import {
   type ReceivedRequest,
 } from '../../helpers/upload-server.js';
 import { rejectionOf } from '../../helpers/wait.js';
+import { PATHS } from '../../helpers/constants.js';
 
-const ADD = '/cgi-bin/material/add_material';
+const ADD = PATHS.addMaterial;
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** The file part WeChat reads. */

@@ -10,12 +10,12 @@ import {
   type Reply,
 } from '../../helpers/fake-client.js';
 
-const ADD = '/cgi-bin/material/add_material';
-const GET = '/cgi-bin/material/get_material';
-const DEL = '/cgi-bin/material/del_material';
-const UPLOADIMG = '/cgi-bin/media/uploadimg';
-const TEMP_UPLOAD = '/cgi-bin/media/upload';
-const TEMP_GET = '/cgi-bin/media/get';
+const ADD = PATHS.addMaterial;
+const GET = PATHS.getMaterial;
+const DEL = PATHS.delMaterial;
+const UPLOADIMG = PATHS.uploadImg;
+const TEMP_UPLOAD = PATHS.mediaUpload;
+const TEMP_GET = PATHS.mediaGet;
 const KB = 1024;
 const MB = 1024 * KB;
 
