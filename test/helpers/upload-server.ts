@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import busboy from 'busboy';
+import { PATHS } from './constants.js';
 
 /** One multipart part as the server parsed it (filenames decoded as UTF-8, as WeChat does). */
 export interface ReceivedPart {
@@ -42,11 +43,11 @@ export const reset: Answer = (_req, res) => res.socket?.destroy();
 export const hold: Answer = () => undefined;
 
 const DEFAULTS: Record<string, Answer> = {
-  '/cgi-bin/stable_token': json({ access_token: UPLOAD_TOKEN, expires_in: 7200 }),
-  '/cgi-bin/token': json({ access_token: UPLOAD_TOKEN, expires_in: 7200 }),
-  '/cgi-bin/material/add_material': json({ media_id: 'MEDIA_ID_1', url: 'http://mmbiz.qpic.cn/x' }),
-  '/cgi-bin/media/uploadimg': json({ url: 'http://mmbiz.qpic.cn/article' }),
-  '/cgi-bin/media/upload': json({ type: 'image', media_id: 'TMP_ID_1', created_at: 1700000000 }),
+  [PATHS.stableToken]: json({ access_token: UPLOAD_TOKEN, expires_in: 7200 }),
+  [PATHS.classicToken]: json({ access_token: UPLOAD_TOKEN, expires_in: 7200 }),
+  [PATHS.addMaterial]: json({ media_id: 'MEDIA_ID_1', url: 'http://mmbiz.qpic.cn/x' }),
+  [PATHS.uploadImg]: json({ url: 'http://mmbiz.qpic.cn/article' }),
+  [PATHS.mediaUpload]: json({ type: 'image', media_id: 'TMP_ID_1', created_at: 1700000000 }),
 };
 
 async function parseMultipart(headers: IncomingMessage['headers'], body: Buffer) {

@@ -250,7 +250,7 @@ describe('DraftService', () => {
       s.answers.set(P.count, json({ total_count: 1 }));
       await s.drafts.forAccount(OTHER_APP_ID).getDraftCount();
       expect(s.calls(P.count)).toHaveLength(1);
-      const tokenCalls = s.all().filter((r) => r.path === '/cgi-bin/stable_token');
+      const tokenCalls = s.all().filter((r) => r.path === PATHS.stableToken);
       expect(tokenCalls.map((r) => JSON.parse(r.body).appid)).toEqual([OTHER_APP_ID]);
       expect(s.drafts.forAccount(APP_ID)).toBeDefined();
       expect(() => s.drafts.forAccount('wx_nobody')).toThrow(WechatConfigurationException);

@@ -20,7 +20,7 @@ import { createTestModule, type TestModule } from '../../helpers/create-test-mod
 import { PATHS } from '../../helpers/constants.js';
 import { rejectionOf, waitFor } from '../../helpers/wait.js';
 
-const PATH = '/cgi-bin/freepublish/get';
+const PATH = PATHS.publishGet;
 const status = (publish_status: number): PublishStatus => ({
   publish_id: 'P',
   publish_status,
