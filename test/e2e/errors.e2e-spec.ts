@@ -24,7 +24,9 @@ describe.each(ADAPTERS)('WeChat failures → HTTP answers (%s)', (adapter) => {
   let t: SampleAppUnderTest;
 
   beforeAll(async () => {
-    t = await startSampleApp(adapter, { wechat: { timeoutMs: 500 } });
+    // The fake holds 'timeout' requests; 1 s never cuts off a good answer on a busy machine
+    // (that would add a retry and break the exact request counts below).
+    t = await startSampleApp(adapter, { wechat: { timeoutMs: 1000 } });
   });
   afterEach(() => t.fake.clearFaults());
   afterAll(() => t.close());

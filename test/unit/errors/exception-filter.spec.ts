@@ -164,7 +164,8 @@ describe('WechatExceptionFilter in a real Nest application (Express)', () => {
   });
 
   it('our own timeout → 504, body without errcode/rid', async () => {
-    await startApp('global', { timeoutMs: 200 });
+    // The fake holds the request; 1 s leaves the token fetch before it plenty of time.
+    await startApp('global', { timeoutMs: 1000 });
     server.failNext(PATHS.batchGet, 'timeout', 2);
     const res = await get('/materials/image');
     expect(res.status).toBe(504);
