@@ -7,7 +7,7 @@ import {
 } from './wechat-material.module-definition.js';
 import { resolveWechatOptions } from './wechat-material.options-resolver.js';
 import type { WechatMaterialModuleOptions } from './wechat-material.options.js';
-import { WechatHttpClient } from './http/wechat-http.client.js';
+import { WECHAT_AXIOS_CONFIG, WechatHttpClient } from './http/wechat-http.client.js';
 import { AccessTokenService } from './token/access-token.service.js';
 import { MaterialService } from './material/material.service.js';
 import { QuotaService } from './quota/quota.service.js';
@@ -21,8 +21,9 @@ import { WechatExceptionFilter } from './errors/wechat-exception.filter.js';
  */
 @Module({
   // An axios instance of our own: interceptors on the global axios (which would see the
-  // access_token URL and the stable_token body) never touch WeChat calls.
-  imports: [HttpModule.register({ maxRedirects: 0 })],
+  // access_token URL and the stable_token body) never touch WeChat calls. Its adapter is
+  // built on undici; each module instance passes its own dispatcher per request.
+  imports: [HttpModule.register(WECHAT_AXIOS_CONFIG)],
   providers: [
     {
       provide: RESOLVED_WECHAT_OPTIONS,

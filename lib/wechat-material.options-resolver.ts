@@ -2,8 +2,11 @@ import { WECHAT_MATERIAL_DEFAULTS as DEFAULTS } from './wechat-material.constant
 import { WechatConfigurationException } from './errors/wechat-configuration.exception.js';
 import { invalidOptionsMessage, OPTION_HINTS as HINT } from './errors/messages.js';
 import { isIntIn, isNonEmptyString, isPositiveFinite, Problems } from './shared/validate.js';
+import type { AxiosProxyConfig } from 'axios';
+import type { Dispatcher } from 'undici';
 import type {
   ResolvedWechatOptions as Resolved,
+  WechatHttpOptions,
   WechatMaterialModuleOptions as Options,
 } from './wechat-material.options.js';
 
@@ -195,8 +198,55 @@ function resolveHooks(o: Options, problems: Problems): Pick<Resolved, 'onCall' |
   return { onCall: o.onCall, logCalls: o.logCalls ?? DEFAULTS.logCalls };
 }
 
-/** Outgoing HTTP settings (the transport). */
+/**
+ * Outgoing HTTP settings (the transport): a proxy, or a dispatcher of the user's own, never
+ * both. A proxy URL holds credentials, so no hint repeats it.
+ */
 function resolveHttp(o: Options, problems: Problems): Pick<Resolved, 'http'> {
-  problems.check(o.http === undefined || isObject(o.http), 'http', HINT.http);
-  return { http: Object.freeze({ ...(o.http ?? {}) }) };
+  if (o.http === undefined) return { http: Object.freeze({}) };
+  if (!isObject(o.http)) {
+    problems.add('http', HINT.http);
+    return { http: Object.freeze({}) };
+  }
+  const http = o.http as WechatHttpOptions & Record<string, unknown>;
+  for (const gone of ['httpAgent', 'httpsAgent']) {
+    problems.check(http[gone] === undefined, `http.${gone}`, HINT.httpAgentGone);
+  }
+  const { proxy, dispatcher } = http;
+  problems
+    .check(isProxy(proxy), 'http.proxy', HINT.httpProxy)
+    .check(
+      dispatcher === undefined ||
+        (isObject(dispatcher) && typeof (dispatcher as Dispatcher).dispatch === 'function'),
+      'http.dispatcher',
+      HINT.httpDispatcher,
+    );
+  if (proxy !== undefined && dispatcher !== undefined) {
+    problems.add('http.proxy', HINT.httpProxyAndDispatcher);
+    problems.add('http.dispatcher', HINT.httpProxyAndDispatcher);
+  }
+  return { http: Object.freeze({ proxy, dispatcher }) };
+}
+
+/** false, an http(s) URL, or `{ protocol?, host, port, auth? }` as axios takes it. */
+function isProxy(v: unknown): boolean {
+  if (v === undefined || v === false) return true;
+  if (typeof v === 'string') {
+    try {
+      const url = new URL(v);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }
+  if (!isObject(v)) return false;
+  const p = v as AxiosProxyConfig;
+  const auth = p.auth as Partial<NonNullable<AxiosProxyConfig['auth']>> | null | undefined;
+  return (
+    isNonEmptyString(p.host) &&
+    isIntIn(p.port, 1, 65535) &&
+    (p.protocol === undefined || /^https?:?$/.test(p.protocol)) &&
+    (auth === undefined ||
+      (isObject(auth) && typeof auth.username === 'string' && typeof auth.password === 'string'))
+  );
 }

@@ -1,6 +1,5 @@
-import type { Agent as HttpAgent } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
 import type { AxiosProxyConfig } from 'axios';
+import type { Dispatcher } from 'undici';
 import type { AccessTokenProvider } from './token/access-token-provider.interface.js';
 import type { TokenStore } from './token/token-store.interface.js';
 
@@ -32,12 +31,15 @@ export interface WechatRetryOptions {
 }
 
 export interface WechatHttpOptions {
-  /** Proxy for every request, or `false` to ignore proxy environment variables. */
-  proxy?: AxiosProxyConfig | false;
-  /** Agent for https base URLs (replaces the built-in keep-alive agent). */
-  httpsAgent?: HttpsAgent;
-  /** Agent for http base URLs (replaces the built-in keep-alive agent). */
-  httpAgent?: HttpAgent;
+  /**
+   * A forward proxy for every request (`{ protocol?, host, port, auth? }` or a URL such as
+   * `http://user:pass@proxy:3128`): a CONNECT tunnel for an https `baseUrl`, absolute-form
+   * for an http one. Absent: `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY` are honoured with undici's
+   * `EnvHttpProxyAgent` semantics. `false`: no proxy, whatever the environment says.
+   */
+  proxy?: AxiosProxyConfig | string | false;
+  /** An undici dispatcher of your own (TLS, pool sizes, a mock); the module never closes it. */
+  dispatcher?: Dispatcher;
 }
 
 /** Options of `WechatMaterialModule.forRoot()` / `forRootAsync()`. */

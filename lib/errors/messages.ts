@@ -83,7 +83,14 @@ export const OPTION_HINTS = {
   accountSecret: 'is missing: every account needs { appSecret }',
   onCall: 'must be a function',
   logCalls: "must be true, false or 'errors'",
-  http: 'must be an object { proxy, httpAgent, httpsAgent }',
+  http: 'must be an object { proxy, dispatcher }',
+  httpProxy:
+    'must be false, an http(s) URL such as http://user:pass@proxy:3128, or { protocol?, host, port (1..65535), auth? }',
+  httpDispatcher: "must be an undici Dispatcher, e.g. new Agent() from 'undici'",
+  httpProxyAndDispatcher:
+    'cannot be combined: put the proxy on your own dispatcher (undici ProxyAgent)',
+  httpAgentGone:
+    "is no longer supported: pass an undici dispatcher in http.dispatcher instead, e.g. new Agent({ connections: 16 }) from 'undici'",
 } as const;
 
 /** RedisTokenStore: what went wrong and what happens instead (never a token or a password). */

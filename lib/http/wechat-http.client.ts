@@ -1,20 +1,45 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { Dispatcher } from 'undici';
 import { LOG_CONTEXT, RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
 import type { ResolvedWechatOptions, WechatCallEvent } from '../wechat-material.options.js';
 import { WechatApiException } from '../errors/wechat-api.exception.js';
 import { WechatTransportException } from '../errors/wechat-transport.exception.js';
 import { redactSecrets } from '../shared/scrub.js';
 import { sleep } from '../shared/sleep.js';
+import { AttemptDeadline } from './attempt-deadline.js';
 import { isRetryableErrcode, isRetryableStatus, retryDelayMs } from './retry-policy.js';
+import { undiciAdapter, type UndiciRequestConfig } from './undici.adapter.js';
+import { createModuleDispatcher } from './wechat-dispatcher.js';
 import { errcodeOf, parseWechatBody } from './wechat-body.parser.js';
 import type { ReplayableBody } from './multipart-body.js';
 import { readDownload, type DownloadedFile, type DownloadRead } from './download-reader.js';
+
+const identity = (data: unknown): unknown => data;
+/** Every status is classified by us, not thrown by axios. */
+const anyStatus = (): boolean => true;
+/** A page of 20 news items can be several MB of article HTML. */
+const MAX_CONTENT_LENGTH = 64 * 1024 * 1024;
+
+/**
+ * The module's own axios instance (`HttpModule.register`), shared by every module instance:
+ * what never changes per call lives here, so that each call's config stays small.
+ */
+export const WECHAT_AXIOS_CONFIG: AxiosRequestConfig = {
+  adapter: undiciAdapter,
+  // A redirect would replay the access_token elsewhere; WeChat never redirects.
+  maxRedirects: 0,
+  // Raw text: WeChat's JSON needs tolerant parsing, and axios must not guess; bodies are
+  // serialised by the client (axios would JSON.parse a JSON string again to check it).
+  responseType: 'text',
+  transformResponse: identity,
+  transformRequest: identity,
+  validateStatus: anyStatus,
+  maxContentLength: MAX_CONTENT_LENGTH,
+};
 
 /** One logical call to WeChat; the client adds retries, deadlines and events. */
 export interface WechatRequest {
@@ -56,52 +81,44 @@ type AttemptResult =
   /** The caller's signal aborted the attempt: reported as a transport outcome, then rethrown. */
   | { kind: 'cancelled'; reason: unknown };
 
-const identity = (data: unknown): unknown => data;
 const acceptAny = (): boolean => true;
-const ACCEPT = 'application/json, text/plain, */*';
-/** Every status is classified by us, not thrown by axios. */
-const anyStatus = (): boolean => true;
-/** A page of 20 news items can be several MB of article HTML. */
-const MAX_CONTENT_LENGTH = 64 * 1024 * 1024;
-/** Deadline marker, to tell our own timeout apart from the caller's abort. */
-const DEADLINE = Symbol('deadline');
+const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
+/** A file's length and bytes as stored: no transfer compression to undo. */
+const DOWNLOAD_HEADERS = { 'Accept-Encoding': 'identity' } as const;
 
 /**
- * HTTP to WeChat through @nestjs/axios: keep-alive agents, a deadline per attempt
- * (an AbortSignal, not axios' idle timeout), bounded retries with jittered backoff for
- * -1/5xx/resets/timeouts only, tolerant parsing, and one event per attempt.
+ * HTTP to WeChat through @nestjs/axios (an undici adapter, this module's keep-alive
+ * dispatcher), a deadline per attempt (an AbortSignal, not an idle timeout), bounded retries
+ * with jittered backoff for -1/5xx/resets/timeouts only, tolerant parsing, and one event per
+ * attempt.
  */
 @Injectable()
 export class WechatHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger(LOG_CONTEXT);
-  private readonly httpAgent: HttpAgent;
-  private readonly httpsAgent: HttpsAgent;
-  private readonly ownAgents: (HttpAgent | HttpsAgent)[] = [];
+  private readonly dispatcher: Dispatcher;
+  /** False for a dispatcher the user passed in `http.dispatcher`: its owner closes it. */
+  private readonly ownsDispatcher: boolean;
   private subscriberFailureLogged = false;
-  /** Every configured secret: scrubbed from any errmsg, whatever the call. */
+  /** Every configured secret (app secrets, proxy credentials): scrubbed from any errmsg. */
   private readonly configuredSecrets: readonly string[];
 
   constructor(
     private readonly http: HttpService,
     @Inject(RESOLVED_WECHAT_OPTIONS) private readonly options: ResolvedWechatOptions,
   ) {
+    const own = createModuleDispatcher(options.http);
+    this.dispatcher = own.dispatcher;
+    this.ownsDispatcher = own.owned;
     this.configuredSecrets = [
       options.appSecret,
       ...Object.values(options.accounts).map((a) => a.appSecret),
+      ...own.secrets,
     ].filter((v): v is string => typeof v === 'string');
-    const agentOpts = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256 };
-    this.httpAgent = options.http.httpAgent ?? this.own(new HttpAgent(agentOpts));
-    this.httpsAgent = options.http.httpsAgent ?? this.own(new HttpsAgent(agentOpts));
   }
 
-  private own<A extends HttpAgent | HttpsAgent>(agent: A): A {
-    this.ownAgents.push(agent);
-    return agent;
-  }
-
-  /** Closes the keep-alive sockets of the agents this client created. */
-  onModuleDestroy(): void {
-    for (const agent of this.ownAgents) agent.destroy();
+  /** Closes the keep-alive sockets of the dispatcher this module created. */
+  async onModuleDestroy(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 
   /** Sends the request with retries; resolves with WeChat's JSON answer (errcode 0 / none). */
@@ -137,73 +154,64 @@ export class WechatHttpClient implements OnModuleDestroy {
   }
 
   private async attempt(req: WechatRequest, n: number, started: number): Promise<AttemptResult> {
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(DEADLINE),
+    const deadline = new AttemptDeadline(
       req.upload ? this.options.transferTimeoutMs : this.options.timeoutMs,
+      req.signal,
     );
-    const onCallerAbort = () => controller.abort(req.signal!.reason);
-    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     // A fresh body per attempt: retries and the replay after a token rejection resend it whole.
     const upload = req.upload?.open();
-    let res: AxiosResponse<unknown>;
-    let text: string;
     try {
-      // One literal per call, not a spread of a shared base config: the spread copy made
-      // axios' request path ~20 µs slower per call (bench/, BENCHMARKS.md).
-      const config: AxiosRequestConfig = {
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
-        // Raw text: WeChat's JSON needs tolerant parsing, and axios must not guess.
-        responseType: req.download ? 'stream' : 'text',
-        transformResponse: identity,
-        validateStatus: anyStatus,
-        // A redirect would replay the access_token elsewhere; WeChat never redirects.
-        maxRedirects: 0,
-        maxContentLength: MAX_CONTENT_LENGTH,
-        method: req.method,
-        url: this.url(req),
-        data: upload ?? (req.method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined),
-        headers: upload
-          ? { ...req.upload!.headers, Accept: ACCEPT }
-          : req.method === 'POST'
-            ? { 'Content-Type': 'application/json', Accept: ACCEPT }
-            : { Accept: ACCEPT },
-        signal: controller.signal,
-      };
-      // Streamed uploads: never buffered for a size check (the length is in the headers).
-      if (upload) config.maxBodyLength = Infinity;
-      // A file's length and bytes as stored: no transfer compression to undo.
-      if (req.download) config.headers!['Accept-Encoding'] = 'identity';
-      if (this.options.http.proxy !== undefined) config.proxy = this.options.http.proxy;
-      res = await this.http.axiosRef.request<unknown>(config);
-      if (req.download) {
-        // Still within timeoutMs: until a file's headers, or a JSON answer's whole body.
-        const got = await this.readDownloadAnswer(req, res, n, started);
-        if (got.kind === 'file')
-          return { kind: 'ok', body: {}, status: res.status, file: got.file };
-        text = got.kind === 'json' ? got.text : '';
-      } else {
-        text = typeof res.data === 'string' ? res.data : '';
+      const res = await this.send(req, deadline.signal, upload);
+      if (!req.download) {
+        return this.classify(req, res.status, typeof res.data === 'string' ? res.data : '');
       }
+      // Still within timeoutMs: until a file's headers, or a JSON answer's whole body.
+      const got = await this.readDownloadAnswer(req, res, n, started);
+      if (got.kind === 'file') return { kind: 'ok', body: {}, status: res.status, file: got.file };
+      return this.classify(req, res.status, got.kind === 'json' ? got.text : '');
     } catch (err) {
-      if (req.signal?.aborted) return { kind: 'cancelled', reason: req.signal.reason };
-      const timedOut = controller.signal.aborted && controller.signal.reason === DEADLINE;
-      const code = errorCode(err);
-      return {
-        kind: 'fail',
-        error: new WechatTransportException(timedOut ? 'timeout' : 'network', req.path, {
-          code: timedOut ? 'ETIMEDOUT' : code,
-        }),
-        retryable: true,
-      };
+      return this.failure(req, err, deadline);
     } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onCallerAbort);
+      deadline.dispose();
       // WeChat may answer before reading the whole body: release the file it was read from.
       upload?.destroy();
     }
-    return this.classify(req, res.status, text);
+  }
+
+  /** One HTTP exchange through HttpService; the shared settings are in WECHAT_AXIOS_CONFIG. */
+  private send(
+    req: WechatRequest,
+    signal: AbortSignal,
+    upload: Readable | undefined,
+  ): Promise<AxiosResponse<unknown>> {
+    const post = req.method === 'POST';
+    const config: AxiosRequestConfig & UndiciRequestConfig = {
+      method: req.method,
+      url: this.url(req),
+      // An upload goes out as a stream with its Content-Length (the adapter never chunks).
+      data: upload ?? (post ? JSON.stringify(req.body ?? {}) : undefined),
+      headers: upload ? req.upload!.headers : post ? JSON_HEADERS : undefined,
+      signal,
+      dispatcher: this.dispatcher,
+    };
+    if (req.download) {
+      config.responseType = 'stream';
+      config.headers = { ...config.headers, ...DOWNLOAD_HEADERS };
+    }
+    return this.http.axiosRef.request<unknown>(config);
+  }
+
+  /** A request that brought no answer: the caller's abort, our deadline, or the network. */
+  private failure(req: WechatRequest, err: unknown, deadline: AttemptDeadline): AttemptResult {
+    if (req.signal?.aborted) return { kind: 'cancelled', reason: req.signal.reason };
+    const timedOut = deadline.timedOut;
+    return {
+      kind: 'fail',
+      error: new WechatTransportException(timedOut ? 'timeout' : 'network', req.path, {
+        code: timedOut ? 'ETIMEDOUT' : errorCode(err),
+      }),
+      retryable: true,
+    };
   }
 
   private readDownloadAnswer(

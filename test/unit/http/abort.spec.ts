@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
 import { PATHS } from '../../helpers/constants.js';
 import type { WechatCallEvent } from '../../../lib/index.js';
-import { collect, firstNext, rejectionOf, sleep } from '../../helpers/wait.js';
+import { collect, firstNext, rejectionOf, sleep, waitFor } from '../../helpers/wait.js';
 
 describe('caller abort signal (iterateMaterials)', () => {
   let t: TestModule | undefined;
@@ -18,14 +18,14 @@ describe('caller abort signal (iterateMaterials)', () => {
     t.server.failNext(PATHS.batchGet, 'timeout');
     const ac = new AbortController();
     const reason = new Error('user went away');
-    setTimeout(() => ac.abort(reason), 50);
-    const started = Date.now();
-    const err = await rejectionOf(
-      collect(t.material.iterateMaterials('image', { signal: ac.signal })),
-    );
-    expect(err).toBe(reason);
+    const walk = rejectionOf(collect(t.material.iterateMaterials('image', { signal: ac.signal })));
+    // Abort once the request is held by WeChat, not after a guessed delay.
+    await waitFor(() => t!.server.requests[PATHS.batchGet] === 1, 5000, 'request held');
+    const abortedAt = Date.now();
+    ac.abort(reason);
+    expect(await walk).toBe(reason);
     // Not the 10 s deadline, and not retried.
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - abortedAt).toBeLessThan(2000);
     await sleep(30);
     expect(t.server.requests[PATHS.batchGet]).toBe(1);
   });

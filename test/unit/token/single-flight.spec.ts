@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { Agent } from 'node:http';
+import { Agent } from 'undici';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
 import { OTHER_APP_ID, OTHER_APP_SECRET, PATHS } from '../../helpers/constants.js';
 
@@ -11,13 +11,13 @@ describe('single-flight token fetch', () => {
   let agent: Agent;
 
   beforeEach(() => {
-    agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    agent = new Agent({ connections: 16 });
   });
 
   afterEach(async () => {
     await t?.close();
     t = undefined;
-    agent.destroy();
+    await agent.destroy();
   });
 
   it.each([
@@ -28,7 +28,7 @@ describe('single-flight token fetch', () => {
     async (tokenEndpoint, tokenPath) => {
       // All 1000 calls start before the first token answer can arrive. A bounded agent keeps
       // the 1000 business calls cheap: this test is about the token.
-      t = await createTestModule({ tokenEndpoint, timeoutMs: 20_000, http: { httpAgent: agent } });
+      t = await createTestModule({ tokenEndpoint, timeoutMs: 20_000, http: { dispatcher: agent } });
       const pages = await Promise.all(
         Array.from({ length: 1000 }, () => t!.material.batchGetMaterial(PAGE)),
       );
