@@ -14,6 +14,7 @@ export interface UndiciRequestConfig {
 }
 
 type Config = InternalAxiosRequestConfig & UndiciRequestConfig;
+const noop = (): void => undefined;
 type RequestBody = Dispatcher.DispatchOptions['body'];
 
 /**
@@ -137,8 +138,10 @@ function onHeaders(
     request: undefined,
   };
   if (cfg.responseType === 'stream') {
-    // The caller owns the body: reading it to the end reuses the socket, destroying it frees it.
-    response.data = res.body;
+    // The caller owns the body: reading it to the end reuses the socket, destroying it frees
+    // it. undici reports a destroy() before the end as an 'error' (RequestAbortedError): not
+    // a crash when nobody listens; listeners of the caller still see every error.
+    response.data = res.body.on('error', noop);
     settle(cfg, response, resolve, reject);
     return;
   }
