@@ -4,6 +4,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe } from '@jest/globals';
+import { sleep } from './wait.js';
 
 /** `redis-server` on PATH, or undefined. */
 export function findRedisServer(): string | undefined {
@@ -147,7 +148,7 @@ export class RedisServer {
       }
       // Another server answered on the port: ours lost the race for it.
       if (pid !== undefined || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     child.kill('SIGKILL');
     throw new Error(`redis-server on port ${port} did not answer PING: ${output.trim()}`);

@@ -20,6 +20,7 @@ import {
 } from './harness.js';
 import { PATHS } from '../helpers/constants.js';
 import { upstreamCalls } from '../helpers/upstream-calls.js';
+import { sleep } from '../helpers/wait.js';
 
 const watch = new UnhandledRejectionWatch();
 beforeAll(() => watch.install());
@@ -181,7 +182,7 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
    * Gives requests written before the cancel time to arrive (the fake counts on arrival), and
    * a retry or a further page time to show up, before the counts are checked.
    */
-  const settleUpstream = () => new Promise((resolve) => setTimeout(resolve, 150));
+  const settleUpstream = () => sleep(150);
 
   it('an errcode on a prefetched page rejects the walk; the other prefetches are cancelled', async () => {
     await withHarness({ fake: { latencyMs: 20 } }, async (h, timers) => {
@@ -245,9 +246,9 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
         // The first attempt failed; the client now sleeps 5..10 s before the retry.
         const deadline = Date.now() + 2000;
         while ((h.server.requests[PATHS.batchGet] ?? 0) < 1 && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          await sleep(5);
         }
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        await sleep(30);
         const started = Date.now();
         controller.abort(reason);
         await expect(walk).rejects.toBe(reason);
@@ -274,7 +275,7 @@ describe('iterateMaterials under faults (prefetch, break, abort)', () => {
       })();
       const deadline = Date.now() + 2000;
       while ((h.server.requests[PATHS.batchGet] ?? 0) < 1 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await sleep(5);
       }
       const started = Date.now();
       controller.abort(new Error('stop'));
@@ -385,7 +386,7 @@ describe('the suite as a whole', () => {
   });
 
   it('saw no unhandled rejection', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     expect(watch.seen).toEqual([]);
   });
 });

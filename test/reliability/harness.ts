@@ -20,6 +20,7 @@ import { FakeWechatServer, type FakeWechatServerOptions } from '../../lib/testin
 import { CapturingLogger } from '../helpers/capturing-logger.js';
 import { type HttpAnswer, httpGet } from '../helpers/http-get.js';
 import { RecordingTokenStore } from '../helpers/recording-token.store.js';
+import { sleep } from '../helpers/wait.js';
 
 /** Distinctive credentials, so that a leak check that finds nothing means something. */
 export const CANARY_APP_ID = 'wx_leak_canary_app';
@@ -111,7 +112,7 @@ export async function settleHandles(
     (h.Timeout ?? 0) <= (baseline.Timeout ?? 0);
   let now = liveHandles();
   while (!settled(now) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
     now = liveHandles();
   }
   return now;

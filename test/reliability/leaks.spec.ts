@@ -17,6 +17,7 @@ import {
   UnhandledRejectionWatch,
 } from './harness.js';
 import { PATHS } from '../helpers/constants.js';
+import { sleep } from '../helpers/wait.js';
 
 const watch = new UnhandledRejectionWatch();
 beforeAll(() => watch.install());
@@ -235,7 +236,7 @@ describe('the leak suite as a whole', () => {
   });
 
   it('saw no unhandled rejection', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     expect(watch.seen).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { WechatApiException, type FileMaterialItem } from '../../../lib/index.js';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
 import { APP_ID, OTHER_APP_ID, OTHER_APP_SECRET, PATHS } from '../../helpers/constants.js';
-import { collect } from '../../helpers/wait.js';
+import { collect, sleep } from '../../helpers/wait.js';
 
 /** Walks of the whole library (issue "Walking the whole library"), against FakeWechatServer. */
 describe('iterateMaterials: whole-library walks', () => {
@@ -103,7 +103,7 @@ describe('iterateMaterials: whole-library walks', () => {
     expect(error).toBe(reason);
     expect(got).toHaveLength(25);
     const after = batchRequests();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(batchRequests()).toBe(after);
     expect(after).toBeLessThanOrEqual(1 + 4);
   });

@@ -15,6 +15,7 @@ import {
 import { FakeWechatServer } from '../../../lib/testing/index.js';
 import { CapturingLogger } from '../../helpers/capturing-logger.js';
 import { APP_ID, APP_SECRET, FAKE_ACCOUNTS, PATHS } from '../../helpers/constants.js';
+import { sleep } from '../../helpers/wait.js';
 
 let server: FakeWechatServer;
 let baseUrl: string;
@@ -118,7 +119,7 @@ describe('WechatMaterialModule registration', () => {
     moduleRef = await compile([
       WechatMaterialModule.forRootAsync({
         useFactory: async () => {
-          await new Promise((r) => setTimeout(r, 5));
+          await sleep(5);
           return { appId: APP_ID, appSecret: APP_SECRET, baseUrl };
         },
       }),
