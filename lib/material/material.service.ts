@@ -3,9 +3,9 @@ import { RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
 import type { ResolvedWechatOptions } from '../wechat-material.options.js';
 import { AccessTokenService } from '../token/access-token.service.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
-import { AccountMaterialClient } from './material.client.js';
+import { AccountMaterialClient } from './account-material.client.js';
 import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
-import type { MaterialClient } from './material-client.types.js';
+import type { AddMaterial, BatchGetMaterial, MaterialClient } from './material-client.types.js';
 import type {
   AddMaterialResult,
   MaterialContent,
@@ -33,6 +33,10 @@ import type {
 @Injectable()
 export class MaterialService implements MaterialClient {
   private readonly main: AccountMaterialClient;
+  /** See {@link BatchGetMaterial}. */
+  readonly batchGetMaterial: BatchGetMaterial;
+  /** See {@link AddMaterial}. */
+  readonly addMaterial: AddMaterial;
 
   constructor(
     @Inject(RESOLVED_WECHAT_OPTIONS) private readonly options: ResolvedWechatOptions,
@@ -40,18 +44,9 @@ export class MaterialService implements MaterialClient {
     private readonly http: WechatHttpClient,
   ) {
     this.main = new AccountMaterialClient(options.appId, tokens, http);
-  }
-
-  /** One page (`count` 1..20) of one type. Input is checked before any request. */
-  batchGetMaterial(q: { type: 'news'; offset: number; count: number }): Promise<NewsMaterialPage>;
-  batchGetMaterial(q: {
-    type: 'image' | 'video' | 'voice';
-    offset: number;
-    count: number;
-  }): Promise<FileMaterialPage>;
-  batchGetMaterial(q: BatchGetMaterialQuery): Promise<NewsMaterialPage | FileMaterialPage>;
-  batchGetMaterial(q: BatchGetMaterialQuery): Promise<NewsMaterialPage | FileMaterialPage> {
-    return this.main.batchGetMaterial(q);
+    // The overloaded methods are typed once (material-client.types.ts): bound from main.
+    this.batchGetMaterial = this.main.batchGetMaterial;
+    this.addMaterial = this.main.addMaterial;
   }
 
   /** `get_materialcount`: how many items of each type the library holds. */
@@ -65,30 +60,6 @@ export class MaterialService implements MaterialClient {
     opts?: IterateMaterialsOptions,
   ): AsyncIterable<NewsMaterialItem | FileMaterialItem> {
     return this.main.iterateMaterials(type, opts);
-  }
-
-  /**
-   * Uploads permanent material (multipart `media`; a video also needs its `description`).
-   * Checked before any request (type, one source, extension, size); a stream is spooled to
-   * a temporary file first. Resolves with WeChat's `{ media_id, url? }`.
-   */
-  addMaterial(type: 'image' | 'voice' | 'thumb', file: MaterialFile): Promise<AddMaterialResult>;
-  addMaterial(
-    type: 'video',
-    file: MaterialFile,
-    description: VideoDescription,
-  ): Promise<AddMaterialResult>;
-  addMaterial(
-    type: UploadType,
-    file: MaterialFile,
-    description?: VideoDescription,
-  ): Promise<AddMaterialResult>;
-  addMaterial(
-    type: UploadType,
-    file: MaterialFile,
-    description?: VideoDescription,
-  ): Promise<AddMaterialResult> {
-    return this.main.addMaterial(type, file, description);
   }
 
   /** `media/uploadimg`: the only image URLs article HTML may use (jpg/png up to 1 MB). */

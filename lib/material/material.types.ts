@@ -1,3 +1,5 @@
+import type { WalkOptions } from '../paging/page-walker.js';
+
 /** The four kinds of permanent material WeChat lists. */
 export type MaterialType = 'image' | 'video' | 'voice' | 'news';
 
@@ -74,13 +76,5 @@ export interface BatchGetMaterialQuery<T extends MaterialType = MaterialType> {
   count: number;
 }
 
-export interface IterateMaterialsOptions {
-  /** Items per request, 1..20. Default 20. */
-  pageSize?: number;
-  /** Offset to start from. Default 0. */
-  startOffset?: number;
-  /** Pages fetched ahead, 1..8. Default 1. */
-  concurrency?: number;
-  /** Aborting rejects with `signal.reason` and cancels in-flight requests and waits. */
-  signal?: AbortSignal;
-}
+/** pageSize 1..20, startOffset, concurrency 1..8, signal: the walker's options. */
+export type IterateMaterialsOptions = WalkOptions;

@@ -10,9 +10,8 @@ import {
   uploadArticleImage,
 } from './material-uploads.js';
 import { getMaterial, getTemporaryMaterial } from './material-downloads.js';
-import type { MaterialClient } from './material-client.types.js';
+import type { AddMaterial, BatchGetMaterial, MaterialClient } from './material-client.types.js';
 import type {
-  AddMaterialResult,
   MaterialContent,
   MaterialFile,
   TemporaryMaterialContent,
@@ -47,21 +46,15 @@ export class AccountMaterialClient implements MaterialClient {
     readonly http: WechatHttpClient,
   ) {}
 
-  batchGetMaterial(q: { type: 'news'; offset: number; count: number }): Promise<NewsMaterialPage>;
-  batchGetMaterial(q: {
-    type: 'image' | 'video' | 'voice';
-    offset: number;
-    count: number;
-  }): Promise<FileMaterialPage>;
-  batchGetMaterial(q: BatchGetMaterialQuery): Promise<NewsMaterialPage | FileMaterialPage>;
-  batchGetMaterial(q: BatchGetMaterialQuery): Promise<NewsMaterialPage | FileMaterialPage> {
+  /** The implementation of {@link BatchGetMaterial} (its overloads are typed once, there). */
+  readonly batchGetMaterial = ((q: BatchGetMaterialQuery) => {
     try {
       assertBatchGetQuery(q);
     } catch (err) {
       return Promise.reject(err);
     }
     return this.fetchPage(q);
-  }
+  }) as BatchGetMaterial;
 
   /** A page without input checks (callers validated already); `signal` cancels it. */
   fetchPage(
@@ -101,24 +94,9 @@ export class AccountMaterialClient implements MaterialClient {
     return iterateMaterials((q, signal) => this.fetchPage(q, signal), type, opts);
   }
 
-  addMaterial(type: 'image' | 'voice' | 'thumb', file: MaterialFile): Promise<AddMaterialResult>;
-  addMaterial(
-    type: 'video',
-    file: MaterialFile,
-    description: VideoDescription,
-  ): Promise<AddMaterialResult>;
-  addMaterial(
-    type: UploadType,
-    file: MaterialFile,
-    description?: VideoDescription,
-  ): Promise<AddMaterialResult>;
-  addMaterial(
-    type: UploadType,
-    file: MaterialFile,
-    description?: VideoDescription,
-  ): Promise<AddMaterialResult> {
-    return addMaterial(this, type, file, description);
-  }
+  /** The implementation of {@link AddMaterial}. */
+  readonly addMaterial = ((type: UploadType, file: MaterialFile, description?: VideoDescription) =>
+    addMaterial(this, type, file, description)) as AddMaterial;
 
   uploadArticleImage(file: MaterialFile): Promise<{ url: string }> {
     return uploadArticleImage(this, file);
