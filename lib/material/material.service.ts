@@ -7,23 +7,18 @@ import { AccountMaterialClient } from './account-material.client.js';
 import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
 import type { AddMaterial, BatchGetMaterial, MaterialClient } from './material-client.types.js';
 import type {
-  AddMaterialResult,
   MaterialContent,
   MaterialFile,
   TemporaryMaterialContent,
   TemporaryMaterialResult,
-  VideoDescription,
 } from './media.types.js';
 import type { UploadType } from './upload-limits.js';
 import type {
-  BatchGetMaterialQuery,
   FileMaterialItem,
-  FileMaterialPage,
   IterateMaterialsOptions,
   MaterialCount,
   MaterialType,
   NewsMaterialItem,
-  NewsMaterialPage,
 } from './material.types.js';
 
 /**
