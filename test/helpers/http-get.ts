@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { send } from './media-http.js';
 
 export interface HttpAnswer {
   status: number;
@@ -9,28 +9,18 @@ export interface HttpAnswer {
   json: unknown;
 }
 
-/** GET over a fresh connection (no keep-alive agent that would outlive the test). */
-export function httpGet(url: string, timeoutMs = 10_000): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { agent: false, headers: { Connection: 'close' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.setTimeout(timeoutMs, () =>
-      req.destroy(new Error(`GET ${url}: no answer in ${timeoutMs} ms`)),
-    );
-    req.on('error', reject);
-    req.end();
-  });
+/**
+ * GET over a fresh connection (no keep-alive agent that would outlive the test), the body as
+ * text. Rejects when no byte comes for `timeoutMs` or the body breaks off (use `send` from
+ * media-http.ts to look at a broken body instead).
+ */
+export async function httpGet(url: string, timeoutMs = 10_000): Promise<HttpAnswer> {
+  const answer = await send('GET', url, { idleMs: timeoutMs });
+  if (!answer.complete) throw new Error(`GET ${url}: the body broke off`);
+  return {
+    status: answer.status,
+    headers: answer.headers,
+    text: answer.body.toString('utf8'),
+    json: answer.json,
+  };
 }
