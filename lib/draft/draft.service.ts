@@ -4,6 +4,7 @@ import type { ResolvedWechatOptions } from '../wechat-material.options.js';
 import { AccessTokenService } from '../token/access-token.service.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
 import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
+import { invalidAppIdMessage } from '../errors/messages.js';
 import { AccountDraftClient } from './draft.client.js';
 import type {
   BatchGetDraftsQuery,
@@ -72,10 +73,7 @@ export class DraftService implements DraftClient {
    */
   forAccount(appId: string): DraftClient {
     if (typeof appId !== 'string' || appId.trim() === '') {
-      throw new WechatConfigurationException(
-        'forAccount(appId): appId must be a non-empty string',
-        ['appId'],
-      );
+      throw new WechatConfigurationException(invalidAppIdMessage(), ['appId']);
     }
     this.tokens.assertKnownAccount(appId);
     return appId === this.options.appId

@@ -146,3 +146,17 @@ export const ARGUMENT_HINTS = {
   signal: 'must be an AbortSignal',
   object: 'must be an object',
 } as const;
+
+/** `forAccount('')` and the like, in every service. */
+export const invalidAppIdMessage = (): string =>
+  'forAccount(appId): appId must be a non-empty string';
+
+export const providerResultMessage = (): string =>
+  'accessTokenProvider.getAccessToken() must resolve a non-empty string or null';
+
+/** Logged once: later subscriber errors are not. */
+export const subscriberFailedMessage = (errorName: string): string =>
+  `onCall subscriber threw (${errorName}); the call went on. Further subscriber errors are not logged.`;
+
+/** batchGetMaterial(q) with something that is not an object. */
+export const queryNotObjectMessage = (): string => 'query must be an object';

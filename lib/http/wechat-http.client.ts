@@ -8,6 +8,7 @@ import { LOG_CONTEXT, RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constan
 import type { ResolvedWechatOptions, WechatCallEvent } from '../wechat-material.options.js';
 import { WechatApiException } from '../errors/wechat-api.exception.js';
 import { WechatTransportException } from '../errors/wechat-transport.exception.js';
+import { subscriberFailedMessage } from '../errors/messages.js';
 import { redactSecrets } from '../shared/scrub.js';
 import { sleep } from '../shared/sleep.js';
 import { AttemptDeadline } from './attempt-deadline.js';
@@ -319,9 +320,7 @@ export class WechatHttpClient implements OnModuleDestroy {
         if (!this.subscriberFailureLogged) {
           this.subscriberFailureLogged = true;
           const name = err instanceof Error ? err.name : typeof err;
-          this.logger.error(
-            `onCall subscriber threw (${name}); the call went on. Further subscriber errors are not logged.`,
-          );
+          this.logger.error(subscriberFailedMessage(name));
         }
       }
     }

@@ -1,5 +1,6 @@
 import { validateSync } from 'class-validator';
 import { WechatValidationException } from '../errors/wechat-validation.exception.js';
+import { queryNotObjectMessage } from '../errors/messages.js';
 import { isIntIn } from '../shared/validate.js';
 import { MAX_OFFSET, MAX_PAGE_SIZE } from '../paging/page-walker.js';
 import { BatchGetMaterialDto } from './batch-get-material.dto.js';
@@ -26,5 +27,5 @@ export function assertBatchGetQuery(q: unknown): asserts q is BatchGetMaterialQu
     q !== null && typeof q === 'object' ? q : {},
   );
   const messages = validateSync(dto).flatMap((e) => Object.values(e.constraints ?? {}));
-  throw new WechatValidationException(messages.length > 0 ? messages : ['query must be an object']);
+  throw new WechatValidationException(messages.length > 0 ? messages : [queryNotObjectMessage()]);
 }

@@ -5,6 +5,7 @@ import { AccessTokenService } from '../token/access-token.service.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
 import { AccountMaterialClient } from './account-material.client.js';
 import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
+import { invalidAppIdMessage } from '../errors/messages.js';
 import type { AddMaterial, BatchGetMaterial, MaterialClient } from './material-client.types.js';
 import type {
   MaterialContent,
@@ -91,10 +92,7 @@ export class MaterialService implements MaterialClient {
    */
   forAccount(appId: string): MaterialClient {
     if (typeof appId !== 'string' || appId.trim() === '') {
-      throw new WechatConfigurationException(
-        'forAccount(appId): appId must be a non-empty string',
-        ['appId'],
-      );
+      throw new WechatConfigurationException(invalidAppIdMessage(), ['appId']);
     }
     this.tokens.assertKnownAccount(appId);
     // Clients are stateless (tokens live in AccessTokenService), so a new one is cheap.

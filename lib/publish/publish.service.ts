@@ -4,6 +4,7 @@ import type { ResolvedWechatOptions } from '../wechat-material.options.js';
 import { AccessTokenService } from '../token/access-token.service.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
 import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
+import { invalidAppIdMessage } from '../errors/messages.js';
 import type { IterateDraftsOptions } from '../draft/draft.types.js';
 import { AccountPublishClient } from './publish.client.js';
 import type {
@@ -73,10 +74,7 @@ export class PublishService implements PublishClient {
    */
   forAccount(appId: string): PublishClient {
     if (typeof appId !== 'string' || appId.trim() === '') {
-      throw new WechatConfigurationException(
-        'forAccount(appId): appId must be a non-empty string',
-        ['appId'],
-      );
+      throw new WechatConfigurationException(invalidAppIdMessage(), ['appId']);
     }
     this.tokens.assertKnownAccount(appId);
     return appId === this.options.appId

@@ -4,7 +4,7 @@ import type { ResolvedWechatOptions } from '../wechat-material.options.js';
 import { isTokenEndpointFatal, rejectsToken } from '../errors/errcodes.js';
 import { WechatApiException } from '../errors/wechat-api.exception.js';
 import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
-import { unknownAccountMessage } from '../errors/messages.js';
+import { unknownAccountMessage, providerResultMessage } from '../errors/messages.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
 import { MemoryTokenStore } from './memory-token.store.js';
 import type { StoredToken, TokenStore } from './token-store.interface.js';
@@ -147,10 +147,7 @@ export class AccessTokenService {
     if (provider) {
       const token = await provider.getAccessToken({ appId, forceRefresh: !!opts.force });
       if (token !== null && (typeof token !== 'string' || token === '')) {
-        throw new WechatConfigurationException(
-          'accessTokenProvider.getAccessToken() must resolve a non-empty string or null',
-          ['accessTokenProvider'],
-        );
+        throw new WechatConfigurationException(providerResultMessage(), ['accessTokenProvider']);
       }
       return token;
     }
