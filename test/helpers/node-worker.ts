@@ -37,10 +37,16 @@ export class NodeWorker {
   private readonly waiters: { prefix: string; resolve: (line: string) => void }[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(fixture: string, config: unknown) {
+  /** `env` adds to (or, with undefined values, removes from) this process's environment. */
+  constructor(fixture: string, config: unknown, env: Record<string, string | undefined> = {}) {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, WORKER_CONFIG: JSON.stringify(config) };
+    for (const [key, value] of Object.entries({ ...env, NO_COLOR: '1' })) {
+      if (value === undefined) delete childEnv[key];
+      else childEnv[key] = value;
+    }
     this.child = spawn(process.execPath, [join(FIXTURES, fixture)], {
       cwd: ROOT,
-      env: { ...process.env, WORKER_CONFIG: JSON.stringify(config), NO_COLOR: '1' },
+      env: childEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const killOnExit = () => this.child.kill('SIGKILL');
