@@ -1,17 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { Dispatcher } from 'undici';
-import { LOG_CONTEXT, RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
-import type { ResolvedWechatOptions, WechatCallEvent } from '../wechat-material.options.js';
+import { RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
+import type { ResolvedWechatOptions } from '../wechat-material.options.js';
 import { WechatApiException } from '../errors/wechat-api.exception.js';
 import { WechatTransportException } from '../errors/wechat-transport.exception.js';
-import { subscriberFailedMessage } from '../errors/messages.js';
 import { redactSecrets } from '../shared/scrub.js';
 import { sleep } from '../shared/sleep.js';
 import { AttemptDeadline } from './attempt-deadline.js';
+import { CallReporter, type AttemptOutcome } from './call-reporter.js';
 import { isRetryableErrcode, isRetryableStatus, retryDelayMs } from './retry-policy.js';
 import { undiciAdapter, type UndiciRequestConfig } from './undici.adapter.js';
 import { createModuleDispatcher } from './wechat-dispatcher.js';
@@ -76,11 +76,7 @@ export interface WechatRequest {
 export type DownloadAnswer =
   { kind: 'json'; body: Record<string, unknown> } | { kind: 'file'; file: DownloadedFile };
 
-type AttemptResult =
-  | { kind: 'ok'; body: Record<string, unknown>; status: number; file?: DownloadedFile }
-  | { kind: 'fail'; error: WechatApiException | WechatTransportException; retryable: boolean }
-  /** The caller's signal aborted the attempt: reported as a transport outcome, then rethrown. */
-  | { kind: 'cancelled'; reason: unknown };
+type AttemptResult = AttemptOutcome<DownloadedFile>;
 
 const acceptAny = (): boolean => true;
 const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
@@ -95,11 +91,10 @@ const DOWNLOAD_HEADERS = { 'Accept-Encoding': 'identity' } as const;
  */
 @Injectable()
 export class WechatHttpClient implements OnModuleDestroy {
-  private readonly logger = new Logger(LOG_CONTEXT);
+  private readonly reporter: CallReporter;
   private readonly dispatcher: Dispatcher;
   /** False for a dispatcher the user passed in `http.dispatcher`: its owner closes it. */
   private readonly ownsDispatcher: boolean;
-  private subscriberFailureLogged = false;
   /** Every configured secret (app secrets, proxy credentials): scrubbed from any errmsg. */
   private readonly configuredSecrets: readonly string[];
 
@@ -107,6 +102,7 @@ export class WechatHttpClient implements OnModuleDestroy {
     private readonly http: HttpService,
     @Inject(RESOLVED_WECHAT_OPTIONS) private readonly options: ResolvedWechatOptions,
   ) {
+    this.reporter = new CallReporter(options);
     const own = createModuleDispatcher(options.http);
     this.dispatcher = own.dispatcher;
     this.ownsDispatcher = own.owned;
@@ -146,7 +142,7 @@ export class WechatHttpClient implements OnModuleDestroy {
       const started = performance.now();
       const result = await this.attempt(req, attempt, started);
       const retried = result.kind === 'fail' && result.retryable && attempt < max;
-      this.report(req, attempt, started, result, retried);
+      this.reporter.report(req, attempt, started, result, retried);
       if (result.kind === 'ok') return result;
       if (result.kind === 'cancelled') throw result.reason;
       if (!retried) throw result.error;
@@ -231,7 +227,7 @@ export class WechatHttpClient implements OnModuleDestroy {
       path: req.path,
       maxJsonBytes: MAX_CONTENT_LENGTH,
       onFailure: (error) =>
-        this.report(req, n, started, { kind: 'fail', error, retryable: false }, false),
+        this.reporter.report(req, n, started, { kind: 'fail', error, retryable: false }, false),
     });
   }
 
@@ -278,69 +274,6 @@ export class WechatHttpClient implements OnModuleDestroy {
     if (req.accessToken) params.set('access_token', req.accessToken);
     const qs = params.toString();
     return `${this.options.baseUrl}${req.path}${qs ? `?${qs}` : ''}`;
-  }
-
-  private report(
-    req: WechatRequest,
-    attempt: number,
-    started: number,
-    result: AttemptResult,
-    retried: boolean,
-  ): void {
-    const { onCall, logCalls } = this.options;
-    const failed = result.kind !== 'ok';
-    const wantsLog = logCalls === true || (logCalls === 'errors' && failed);
-    if (!onCall && !wantsLog) return;
-    const event: WechatCallEvent = {
-      path: req.path,
-      appId: req.appId,
-      attempt,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-      outcome: 'ok',
-      retried,
-    };
-    if (result.kind === 'ok') {
-      event.status = result.status;
-    } else if (result.kind === 'cancelled') {
-      event.outcome = 'transport';
-    } else if (result.error instanceof WechatApiException) {
-      event.outcome = 'errcode';
-      event.errcode = result.error.errcode;
-      if (result.error.rid) event.rid = result.error.rid;
-      event.status = 200;
-    } else {
-      event.outcome = 'transport';
-      if (result.error.status !== undefined) event.status = result.error.status;
-    }
-    if (wantsLog) this.log(event, result);
-    if (onCall) {
-      try {
-        onCall(event);
-      } catch (err) {
-        if (!this.subscriberFailureLogged) {
-          this.subscriberFailureLogged = true;
-          const name = err instanceof Error ? err.name : typeof err;
-          this.logger.error(subscriberFailedMessage(name));
-        }
-      }
-    }
-  }
-
-  private log(e: WechatCallEvent, result: AttemptResult): void {
-    const parts = [`${e.path}`, `attempt=${e.attempt}`, `ms=${e.durationMs}`];
-    if (e.status !== undefined) parts.push(`status=${e.status}`);
-    if (e.outcome === 'ok') {
-      this.logger.debug(`ok ${parts.join(' ')}`);
-      return;
-    }
-    if (e.errcode !== undefined) parts.push(`errcode=${e.errcode}`);
-    if (e.rid) parts.push(`rid=${e.rid}`);
-    if (result.kind === 'cancelled') parts.push('reason=cancelled');
-    if (result.kind === 'fail' && result.error instanceof WechatTransportException) {
-      parts.push(`reason=${result.error.reason}`);
-    }
-    if (e.retried) parts.push('retrying');
-    this.logger.warn(`${e.outcome} ${parts.join(' ')}`);
   }
 }
 
