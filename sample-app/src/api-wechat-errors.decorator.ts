@@ -6,16 +6,32 @@ import { ValidationErrorBodyDto, WechatErrorBodyDto } from './api-schemas.dto.js
  * The error answers of a route that calls WeChat: 400 from ValidationPipe for routes with
  * input (`invalidInput` says what is checked), then every status of WechatExceptionFilter's
  * errcode map (API.md), each with the `{ statusCode, error, message, errcode?, rid? }` body.
+ * `more` adds an area's errcodes to a status (appended to its text), or a status of its own.
  */
-export function ApiWechatErrors(invalidInput?: string) {
+export function ApiWechatErrors(invalidInput?: string, more: Partial<Record<number, string>> = {}) {
   const wechatError = { $ref: getSchemaPath(WechatErrorBodyDto) };
+  // `more` adds the errcodes of one area (drafts, publishing) to a status, or a new status.
+  const describe = (status: number, description: string) =>
+    more[status] ? `${description}; ${more[status]}` : description;
   const wechat = (status: number, description: string, headers?: Record<string, object>) =>
-    ApiResponse({ status, description, schema: wechatError, ...(headers ? { headers } : {}) });
+    ApiResponse({
+      status,
+      description: describe(status, description),
+      schema: wechatError,
+      ...(headers ? { headers } : {}),
+    });
+  const known = [400, 403, 404, 410, 429, 500, 502, 503, 504];
+  const added = Object.entries(more)
+    .filter(([status]) => !known.includes(Number(status)))
+    .map(([status, description]) => wechat(Number(status), description!));
   const badInput = invalidInput
     ? [
         ApiResponse({
           status: 400,
-          description: `${invalidInput} (ValidationPipe: no WeChat call is made), or errcode 40004 (invalid media type)`,
+          description: describe(
+            400,
+            `${invalidInput} (ValidationPipe: no WeChat call is made), or errcode 40004 (invalid media type)`,
+          ),
           schema: { oneOf: [{ $ref: getSchemaPath(ValidationErrorBodyDto) }, wechatError] },
         }),
       ]
@@ -54,5 +70,6 @@ export function ApiWechatErrors(invalidInput?: string) {
       'errcode -1 (WeChat busy, after retries), 89501, 89503 (admin must confirm the IP)',
     ),
     wechat(504, 'WeChat did not answer within timeoutMs (after retries); no errcode'),
+    ...added,
   );
 }

@@ -3,12 +3,14 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { WechatMaterialModule, type WechatMaterialModuleOptions } from '../../lib/index.js';
 import { WechatHealthIndicator } from '../../lib/terminus/index.js';
+import { DraftsController } from './drafts.controller.js';
 import { validateEnv } from './env.validation.js';
 import { HealthController } from './health.controller.js';
 import { MaterialMediaController } from './material-media.controller.js';
 import { MaterialsController } from './materials.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { WechatMetrics } from './metrics/wechat-metrics.js';
+import { PublishingController } from './publishing.controller.js';
 import { SAMPLE_APP_OPTIONS, type SampleAppOptions } from './sample-app.options.js';
 import { TemporaryMediaController } from './temporary-media.controller.js';
 import {
@@ -73,6 +75,8 @@ export class AppModule {
         MaterialsController,
         MaterialMediaController,
         TemporaryMediaController,
+        DraftsController,
+        PublishingController,
         HealthController,
       ],
       // Next to the module whose AccessTokenService and QuotaService it probes.

@@ -15,6 +15,9 @@ export const FAKE_APP_SECRET = 'fake_secret';
 
 export const WECHAT_UPSTREAM = Symbol('WECHAT_UPSTREAM');
 
+/** How long the embedded fake's publish jobs stay `publishing`. */
+export const EMBEDDED_PUBLISH_DELAY_MS = 2000;
+
 /** Where the app sends its WeChat calls. */
 export interface WechatUpstream {
   /** `wechat`: the real API with WECHAT_APP_ID/WECHAT_APP_SECRET; `fake`: a FakeWechatServer. */
@@ -42,8 +45,9 @@ async function resolveUpstream(
     return { mode: 'wechat', appId, appSecret, baseUrl };
   }
   // No credentials: an embedded fake with its realistic default library, so the app works
-  // offline and without a WeChat account.
-  const fake = new FakeWechatServer();
+  // offline and without a WeChat account. Publish jobs stay `publishing` for 2 s (WeChat
+  // takes seconds to minutes), long enough to see GET /publish-jobs/:id change state.
+  const fake = new FakeWechatServer({ publishDelayMs: EMBEDDED_PUBLISH_DELAY_MS });
   const { baseUrl } = await fake.start();
   return { mode: 'fake', appId: FAKE_APP_ID, appSecret: FAKE_APP_SECRET, baseUrl, ownedFake: fake };
 }

@@ -17,13 +17,23 @@ interface OpenApiSchema {
   properties?: Record<string, OpenApiSchema>;
   oneOf?: { $ref: string }[];
   $ref?: string;
+  items?: OpenApiSchema;
+  minItems?: number;
+  maxItems?: number;
 }
 interface OpenApiDocument {
   paths: Record<
     string,
-    { get?: OpenApiOperation; post?: OpenApiOperation; delete?: OpenApiOperation }
+    {
+      get?: OpenApiOperation;
+      post?: OpenApiOperation;
+      put?: OpenApiOperation;
+      delete?: OpenApiOperation;
+    }
   >;
-  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+  components: {
+    schemas: Record<string, { properties: Record<string, OpenApiSchema>; required?: string[] }>;
+  };
 }
 
 describe.each(ADAPTERS)('Swagger (%s)', (adapter) => {
@@ -59,6 +69,13 @@ describe.each(ADAPTERS)('Swagger (%s)', (adapter) => {
         '/materials/items/{mediaId}',
         '/temporary-materials/{type}',
         '/temporary-materials/{mediaId}',
+        '/drafts',
+        '/drafts/{mediaId}',
+        '/drafts/{mediaId}/articles/{index}',
+        '/drafts/{mediaId}/publish',
+        '/publish-jobs/{publishId}',
+        '/publications',
+        '/publications/{articleId}',
       ].sort(),
     );
 
@@ -135,6 +152,75 @@ describe.each(ADAPTERS)('Swagger (%s)', (adapter) => {
     }
     expect(Object.keys(doc.paths['/materials/items/{mediaId}']!.delete!.responses)).toEqual(
       expect.arrayContaining(['204', '404']),
+    );
+  });
+
+  it('documents the draft and publishing bodies and answers', async () => {
+    const doc = (await request(t.url).get('/docs-json').expect(200)).body as OpenApiDocument;
+    const schemas = doc.components.schemas;
+    const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+    const body = (op: OpenApiOperation) => op.requestBody!.content['application/json']!.schema;
+    const answer = (op: OpenApiOperation, status: string) =>
+      op.responses[status]!.content?.['application/json']?.schema;
+    const articles = [ref('NewsDraftArticleBodyDto'), ref('NewspicDraftArticleBodyDto')];
+
+    const create = doc.paths['/drafts']!.post!;
+    expect(body(create)).toEqual(ref('AddDraftBodyDto'));
+    const list = schemas.AddDraftBodyDto!.properties.articles!;
+    expect(list).toMatchObject({ type: 'array', minItems: 1, maxItems: 8 });
+    expect(list.items!.oneOf).toEqual(articles);
+    expect(answer(create, '201')).toEqual(ref('DraftMediaIdDto'));
+    expect(Object.keys(schemas.NewsDraftArticleBodyDto!.properties)).toEqual(
+      expect.arrayContaining(['title', 'content', 'thumb_media_id', 'pic_crop_235_1']),
+    );
+    expect(schemas.NewsDraftArticleBodyDto!.required!.sort()).toEqual(
+      ['content', 'thumb_media_id', 'title'].sort(),
+    );
+    expect(Object.keys(schemas.NewspicDraftArticleBodyDto!.properties)).toEqual(
+      expect.arrayContaining(['article_type', 'image_info', 'cover_info', 'product_info']),
+    );
+    expect(schemas.DraftImageInfoBodyDto!.properties.image_list).toMatchObject({
+      minItems: 1,
+      maxItems: 20,
+    });
+
+    const update = doc.paths['/drafts/{mediaId}/articles/{index}']!.put!;
+    expect(body(update).oneOf).toEqual(articles);
+    expect(update.parameters!.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
+      ['path:index', 'path:mediaId'].sort(),
+    );
+    expect(Object.keys(update.responses)).toEqual(expect.arrayContaining(['204', '400', '404']));
+
+    expect(answer(doc.paths['/drafts']!.get!, '200')).toEqual(ref('DraftPageDto'));
+    expect(doc.paths['/drafts']!.get!.parameters!.map((p) => `${p.in}:${p.name}`).sort()).toEqual([
+      'query:count',
+      'query:no_content',
+      'query:offset',
+    ]);
+    expect(answer(doc.paths['/drafts/{mediaId}']!.get!, '200')).toEqual(ref('DraftContentDto'));
+    expect(Object.keys(doc.paths['/drafts/{mediaId}']!.delete!.responses)).toEqual(
+      expect.arrayContaining(['204', '404']),
+    );
+
+    const submit = doc.paths['/drafts/{mediaId}/publish']!.post!;
+    expect(answer(submit, '202')).toEqual(ref('PublishJobDto'));
+    expect(submit.responses['202']!.headers).toHaveProperty('Location');
+    expect(Object.keys(submit.responses)).toEqual(expect.arrayContaining(['404', '409', '422']));
+    expect(answer(doc.paths['/publish-jobs/{publishId}']!.get!, '200')).toEqual(
+      ref('PublishStatusDto'),
+    );
+    expect(Object.keys(schemas.PublishStatusDto!.properties)).toEqual(
+      expect.arrayContaining(['publish_id', 'state', 'article_id', 'fail_idx']),
+    );
+    expect(schemas.PublishJobDto!.properties.publish_id!.type).toBe('string');
+    expect(answer(doc.paths['/publications']!.get!, '200')).toEqual(ref('PublishedPageDto'));
+    const publication = doc.paths['/publications/{articleId}']!;
+    expect(answer(publication.get!, '200')).toEqual(ref('PublishedContentDto'));
+    expect(publication.delete!.parameters!.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
+      ['path:articleId', 'query:index'].sort(),
+    );
+    expect(Object.keys(publication.delete!.responses)).toEqual(
+      expect.arrayContaining(['204', '400', '404']),
     );
   });
 });
