@@ -14,6 +14,7 @@ const A0 = 'articles.0';
 /** POST /drafts bodies → the property paths the 400 must name (and no others). */
 const BAD_DRAFTS: [string, unknown, string[]][] = [
   ['no articles', {}, ['articles']],
+  ['an array body', [news], ['articles']],
   ['articles not an array', { articles: news }, ['articles']],
   ['0 articles', { articles: [] }, ['articles']],
   ['9 articles', { articles: Array.from({ length: 9 }, () => news) }, ['articles']],
@@ -229,6 +230,16 @@ describe.each(ADAPTERS)('bad draft input → 400 with no WeChat call (%s)', (ada
   it.each(['0', '-1', 'all', '1.5'])('DELETE /publications/A?index=%s', async (index) => {
     const before = upstreamCalls(t.fake);
     expect400(await request(t.url).delete(`/publications/A?index=${index}`), ['index']);
+    expect(upstreamCalls(t.fake)).toBe(before);
+  });
+
+  // ValidationPipe's own wording for an element that is no object: no index, but a 400.
+  it.each([[[null]], [['x']], [[news, 7]]])('POST /drafts: articles %j', async (articles) => {
+    const before = upstreamCalls(t.fake);
+    const res = await request(t.url).post('/drafts').send({ articles }).expect(400);
+    expect(res.body.message).toEqual([
+      'articles.each value in nested property articles must be either object or array',
+    ]);
     expect(upstreamCalls(t.fake)).toBe(before);
   });
 
