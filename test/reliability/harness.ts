@@ -27,9 +27,9 @@ export const CANARY_APP_ID = 'wx_leak_canary_app';
 export const CANARY_SECRET = 'sec_LEAKCANARY_123456';
 
 /**
- * Tiny backoff, so every failure path stays well under 2 s. The deadline is 2 s here so that
- * a loaded CI machine never turns a slow answer into a retry that changes the request
- * counts; the timeout cases set `SHORT_DEADLINE`.
+ * Tiny backoff, so a failure path costs little beyond its deadlines. The deadline is 2 s
+ * here so that a loaded CI machine never turns a slow answer into a retry that changes the
+ * request counts; the timeout cases set `SHORT_DEADLINE`.
  */
 export const MATRIX_OPTIONS: WechatMaterialModuleOptions = {
   appId: CANARY_APP_ID,
