@@ -41,7 +41,9 @@ export class AccountPublishClient implements PublishClient {
       { media_id: draftMediaId },
       { ...IDS, accept: hasPublishId },
     );
-    return body as { publish_id: string; msg_data_id?: string };
+    // errcode 0 / errmsg "ok" only say the job was accepted: the job itself is the answer.
+    const { errcode: _errcode, errmsg: _errmsg, ...job } = body;
+    return job as { publish_id: string; msg_data_id?: string };
   }
 
   async getPublishStatus(publishId: string): Promise<PublishStatus> {

@@ -30,8 +30,12 @@ interface ProbeOptions {
   quota?: { cgiPath: string; minRemaining: number };
 }
 
-/** A held token request must not hold the probe: set the readinessProbe's timeoutSeconds above this. */
-const PROBE_DEADLINE_MS = 3_000;
+/**
+ * A held token request must not hold the probe: it answers `timeout` after this, so that the
+ * answer (HTTP round trip included) is back within the promised 3 s. Set the readinessProbe's
+ * timeoutSeconds to 3 or more.
+ */
+const PROBE_DEADLINE_MS = 2_500;
 /** quota/get counts against nothing, but probes every few seconds should not hammer it. */
 const QUOTA_CACHE_MS = 60_000;
 /** A bad secret stays bad: at least a minute between token requests from probes. */
@@ -147,7 +151,7 @@ export class WechatHealthIndicator {
     this.tokenDown.set(appId, { down, until: Date.now() + memoryMs });
   }
 
-  /** The probe's answer, or `timeout` once 3 s have passed (the probe goes on in the background). */
+  /** The probe's answer, or `timeout` after PROBE_DEADLINE_MS (the probe goes on in the background). */
   private withDeadline(probe: Promise<Down | undefined>): Promise<Down | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<Down>((resolve) => {

@@ -150,8 +150,9 @@ describe('WechatHealthIndicator', () => {
     const elapsed = Date.now() - started;
     expect(first).toEqual({ wechat: { status: 'down', reason: 'timeout' } });
     expect(second).toEqual(first);
-    expect(elapsed).toBeGreaterThanOrEqual(2_900);
-    expect(elapsed).toBeLessThan(4_500);
+    expect(elapsed).toBeGreaterThanOrEqual(2_400);
+    // Within the promised 3 s, with slack for a loaded machine's timers.
+    expect(elapsed).toBeLessThan(3_500);
     expect(t.server.tokenRequests).toBe(1); // both share the one held fetch
   }, 15_000);
 
