@@ -13,12 +13,12 @@ const TEMP_UPLOAD = '/cgi-bin/media/upload';
 const TEMP_GET = '/cgi-bin/media/get';
 
 // One retry, so that a fault armed twice is what the client sees (and a fault armed once is
-// retried away). Deadlines of 1.5 s keep the timeout cases short and a busy machine's
-// ordinary calls well inside them.
+// retried away). Deadlines of 2 s keep the timeout cases short and a busy machine's ordinary
+// calls well inside them.
 const ATTEMPTS = 2;
 const WECHAT = {
-  timeoutMs: 1500,
-  transferTimeoutMs: 1500,
+  timeoutMs: 2000,
+  transferTimeoutMs: 2000,
   retry: { attempts: ATTEMPTS - 1, baseDelayMs: 1, maxDelayMs: 5 },
 };
 

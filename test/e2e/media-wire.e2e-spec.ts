@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { UploadServer } from '../helpers/upload-server.js';
-import { sleep } from '../helpers/wait.js';
+import { waitFor } from '../helpers/wait.js';
 import { postForm, sha256 } from '../helpers/media-http.js';
 import { ADAPTERS, type SampleAppUnderTest, startSampleApp } from './helper/sample-app.js';
 import { PATHS } from '../helpers/constants.js';
@@ -88,7 +91,12 @@ describe.each(ADAPTERS)('sample-app uploads as WeChat receives them (%s)', (adap
     expect(sha256(wechat.to(ARTICLE)[0]!.parts![0]!.data)).toBe(sha256(image));
   });
 
-  it('a client that leaves mid-upload: nothing reaches WeChat, the app keeps serving', async () => {
+  it('a client that leaves mid-upload: the spooled file is removed, nothing reaches WeChat', async () => {
+    // The library spools a streamed upload to os.tmpdir()/wechat-material-<uuid> (TMPDIR cannot
+    // be changed from inside Jest's sandbox). Ours is the new one that holds the 256 KB sent.
+    const before = new Set(spoolFiles());
+    const ours = () =>
+      spoolFiles().find((f) => !before.has(f) && sizeOf(f) >= 256 * 1024) ?? undefined;
     const boundary = 'left-early';
     const req = request(`${t.url}/materials/image`, {
       method: 'POST',
@@ -99,12 +107,18 @@ describe.each(ADAPTERS)('sample-app uploads as WeChat receives them (%s)', (adap
       },
     });
     req.on('error', () => undefined);
-    req.write(
-      `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.png"\r\n\r\n`,
-    );
-    req.write(randomBytes(256 * 1024));
-    await sleep(300);
-    req.destroy();
+    let spooled: string | undefined;
+    try {
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.png"\r\n\r\n`,
+      );
+      req.write(randomBytes(256 * 1024 + 1));
+      await waitFor(() => (spooled = ours()) !== undefined, 10_000, 'the upload being spooled');
+    } finally {
+      req.destroy();
+    }
+    // Without the app ending the file part, the spooling would wait for bytes forever.
+    await waitFor(() => !spoolFiles().includes(spooled!), 10_000, 'the spooled file removed');
     const ok = await postForm(`${t.url}/materials/image`, [
       { name: 'media', filename: 'b.png', data: randomBytes(1000) },
     ]);
@@ -113,3 +127,15 @@ describe.each(ADAPTERS)('sample-app uploads as WeChat receives them (%s)', (adap
     expect(wechat.to(ADD)[0]!.parts![0]!.filename).toBe('b.png');
   });
 });
+
+function spoolFiles(): string[] {
+  return readdirSync(tmpdir()).filter((f) => f.startsWith('wechat-material-'));
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(join(tmpdir(), file)).size;
+  } catch {
+    return 0; // removed meanwhile
+  }
+}

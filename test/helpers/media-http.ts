@@ -81,7 +81,7 @@ export function send(
         });
       });
     });
-    // Long enough for the fault cases (attempts of a 1.5 s deadline) on a busy machine.
+    // Long enough for the fault cases (two attempts of a 2 s deadline) on a busy machine.
     const idleMs = opts.idleMs ?? 15_000;
     req.setTimeout(idleMs, () => {
       timedOut = true;
