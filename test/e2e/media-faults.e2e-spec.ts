@@ -4,13 +4,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { FakeWechatServer } from '../../lib/testing/index.js';
 import { get, postForm, sha256 } from '../helpers/media-http.js';
 import { ADAPTERS, type SampleAppUnderTest, startSampleApp } from './helper/sample-app.js';
+import { PATHS } from '../helpers/constants.js';
 
 type Fault = Parameters<FakeWechatServer['failNext']>[1];
 
-const ADD = '/cgi-bin/material/add_material';
-const GET = '/cgi-bin/material/get_material';
-const TEMP_UPLOAD = '/cgi-bin/media/upload';
-const TEMP_GET = '/cgi-bin/media/get';
+const ADD = PATHS.addMaterial;
+const GET = PATHS.getMaterial;
+const TEMP_UPLOAD = PATHS.mediaUpload;
+const TEMP_GET = PATHS.mediaGet;
 
 // One retry, so that a fault armed twice is what the client sees (and a fault armed once is
 // retried away). Deadlines of 2 s keep the timeout cases short and a busy machine's ordinary

@@ -16,8 +16,9 @@ import {
 } from '../../../lib/index.js';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
 import { rejectionOf } from '../../helpers/wait.js';
+import { PATHS } from '../../helpers/constants.js';
 
-const GET = '/cgi-bin/material/get_material';
+const GET = PATHS.getMaterial;
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 async function drain(stream: Readable): Promise<Buffer> {

@@ -10,6 +10,7 @@ import {
   fakeCalls,
   withServer,
 } from '../../helpers/fake-client.js';
+import { sleep } from '../../helpers/wait.js';
 
 const { classicToken: TOKEN, stableToken: STABLE, batchGet: BATCHGET, count: COUNT } = PATHS;
 
@@ -140,8 +141,8 @@ describe('faults', () => {
     server.failNext(BATCHGET, 'timeout', 3);
     const pending = [1, 2, 3].map(() => batchget(token, body));
     const settled = Promise.allSettled(pending);
-    while ((server.requests[BATCHGET] ?? 0) < 3) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 20));
+    while ((server.requests[BATCHGET] ?? 0) < 3) await sleep(5);
+    await sleep(20);
     const started = performance.now();
     await server.stop();
     expect(performance.now() - started).toBeLessThan(1000);

@@ -8,6 +8,7 @@ import {
   fakeCalls,
   withServer,
 } from '../../helpers/fake-client.js';
+import { sleep } from '../../helpers/wait.js';
 
 const { classicToken: TOKEN, stableToken: STABLE, batchGet: BATCHGET, count: COUNT } = PATHS;
 
@@ -127,7 +128,7 @@ describe('robustness', () => {
         () => 'answered',
         () => 'failed',
       );
-      await new Promise((r) => setTimeout(r, 30));
+      await sleep(30);
       await s.stop();
       expect(await pending).toBe('failed');
     });
