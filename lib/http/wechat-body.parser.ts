@@ -80,3 +80,13 @@ export function errcodeOf(body: Record<string, unknown>): number {
   const n = typeof e === 'number' ? e : Number(e);
   return Number.isFinite(n) ? n : 0;
 }
+
+/**
+ * A success without WeChat's status envelope: `errcode: 0` / `errmsg: "ok"` only say the call
+ * worked (WeChat sends them on some successes and not on others), so results never carry them.
+ */
+export function withoutStatus(body: Record<string, unknown>): Record<string, unknown> {
+  if (!('errcode' in body) && !('errmsg' in body)) return body;
+  const { errcode: _errcode, errmsg: _errmsg, ...rest } = body;
+  return rest;
+}

@@ -15,7 +15,7 @@ import { CallReporter, type AttemptOutcome } from './call-reporter.js';
 import { isRetryableErrcode, isRetryableStatus, retryDelayMs } from './retry-policy.js';
 import { undiciAdapter, type UndiciRequestConfig } from './undici.adapter.js';
 import { createModuleDispatcher } from './wechat-dispatcher.js';
-import { errcodeOf, parseWechatBody } from './wechat-body.parser.js';
+import { errcodeOf, parseWechatBody, withoutStatus } from './wechat-body.parser.js';
 import type { ReplayableBody } from './multipart-body.js';
 import { readDownload, type DownloadedFile, type DownloadRead } from './download-reader.js';
 
@@ -266,7 +266,7 @@ export class WechatHttpClient implements OnModuleDestroy {
         retryable: false,
       };
     }
-    return { kind: 'ok', body, status };
+    return { kind: 'ok', body: withoutStatus(body), status };
   }
 
   private url(req: WechatRequest): string {
