@@ -1,15 +1,17 @@
-// One client per process: `node bench/client.mjs <adapter> <full|warm>` with BENCH_BASE_URL
-// and BENCH_CONTROL_URL set (run.mjs does this). Sends its results to the parent over IPC.
+// One client per process: `node bench/client.mjs <adapter> <throughput|tokens>` with
+// BENCH_BASE_URL and BENCH_CONTROL_URL set (run.mjs does this). `throughput`: the first 2000
+// calls of the process, then the next 2000 (steady state). `tokens`: the token scenarios.
+// Sends its results to the parent over IPC.
 import './lib/loopback-guard.mjs';
 import { control } from './lib/mock.mjs';
-import { coldStorm, recoverFrom40001, warmThroughput, wrongSecret } from './lib/scenarios.mjs';
+import { coldStorm, firstAndSteady, recoverFrom40001, wrongSecret } from './lib/scenarios.mjs';
 
-const [adapterName, mode = 'full'] = process.argv.slice(2);
+const [adapterName, mode = 'throughput'] = process.argv.slice(2);
 const baseUrl = process.env.BENCH_BASE_URL;
 const controlUrl = process.env.BENCH_CONTROL_URL;
 if (!adapterName || !baseUrl || !controlUrl) {
   console.error(
-    'usage: BENCH_BASE_URL=… BENCH_CONTROL_URL=… node bench/client.mjs <adapter> [full|warm]',
+    'usage: BENCH_BASE_URL=… BENCH_CONTROL_URL=… node bench/client.mjs <adapter> [throughput|tokens]',
   );
   process.exit(2);
 }
@@ -18,23 +20,21 @@ const { default: adapter } = await import(`./clients/${adapterName}.mjs`);
 const ctl = (cmd, args) => control(controlUrl, cmd, args);
 // The mock's default account; not a real credential.
 const ctx = { baseUrl, appId: 'wx_fake_app', appSecret: 'fake_secret' };
-const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 
 const result = { adapter: adapterName, name: adapter.name, setup: adapter.setup, mode };
 
-if (mode === 'full' && adapter.handlesTokens) {
+if (mode === 'throughput') {
+  // The mock's state is reset by run.mjs before each throughput process.
+  const instance = await adapter.create(ctx);
+  Object.assign(result, await firstAndSteady(() => adapter.call(instance)));
+  await adapter.close(instance);
+} else if (adapter.handlesTokens) {
   result.coldStorm = await coldStorm(adapter, ctx, ctl);
-}
-
-await ctl('reset');
-const instance = await adapter.create(ctx);
-result.warm = await warmThroughput(() => adapter.call(instance), { rounds });
-if (mode === 'full' && adapter.handlesTokens) {
+  await ctl('reset');
+  const instance = await adapter.create(ctx);
+  await adapter.call(instance);
   result.recovery = await recoverFrom40001(adapter, instance, ctl);
-}
-await adapter.close(instance);
-
-if (mode === 'full' && adapter.handlesTokens) {
+  await adapter.close(instance);
   result.wrongSecret = await wrongSecret(adapter, ctx, ctl);
 }
 

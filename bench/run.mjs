@@ -1,20 +1,34 @@
-// `npm run bench` (root) → `node bench/run.mjs`: starts the mock WeChat in its own process,
-// then runs each client in its own process (client.mjs), twice for throughput (forward, then
-// reverse order, against drift on a shared machine), and prints the tables.
-// Options: --only a,b (adapter file names in clients/) · --profile (node --cpu-prof for the
-// children, written to bench/profiles/) · --json <file> (raw results).
-import { fork } from 'node:child_process';
+// `npm run bench` (root) → `node bench/run.mjs`: the mock WeChat in its own process (pinned to
+// core 0 with taskset when there is one), then each client in a process of its own (pinned to
+// core 1), `--runs` times, interleaved (forward order, then reverse, …). Each process reports
+// its first 2000 calls (connections, token and JIT warming inside) and the next 2000 (steady
+// state): batchget_material, a 20-item page, concurrency 20. Then the token scenarios, one
+// process per SDK. Prints the tables and targets and writes the SVG chart.
+// Options: --only a,b (file names in clients/) · --runs N (default 3) · --no-tokens ·
+// --profile (node --cpu-prof for the throughput children, into bench/profiles/) ·
+// --json <file> (raw results) · --chart <file> (default docs/benchmarks.svg; 'none' skips).
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { startMock } from './lib/mock.mjs';
-import { fmt, median, table } from './lib/stats.mjs';
+import { barChartSvg } from './lib/chart.mjs';
+import { spawnNode, startMock } from './lib/mock.mjs';
+import { phaseTable, summarise, targetLines, tokenTable } from './lib/report.mjs';
 
-// node-http is a reference row (no library at all): it shows what axios itself costs.
-const ADAPTERS = ['node-http', 'axios', 'wechat-api', 'co-wechat-api', 'node-easywechat', 'ours'];
-const NOT_PEERS = new Set(['node-http', 'axios', 'ours']);
+// undici and node:http are floors (no library); axios is a reference row.
+const ADAPTERS = [
+  'undici',
+  'node-http',
+  'axios',
+  'wechat-api',
+  'wechat-api-keepalive',
+  'co-wechat-api',
+  'node-easywechat',
+  'ours',
+];
+const NOT_PEERS = new Set(['undici', 'node-http', 'axios', 'ours']);
 const CHILD_TIMEOUT_MS = 120_000;
-const TOTAL_BUDGET_MS = 290_000;
+const TOTAL_BUDGET_MS = 600_000;
 
 const argv = process.argv.slice(2);
 const opt = (name) => {
@@ -23,17 +37,24 @@ const opt = (name) => {
 };
 const only = opt('--only')?.split(',').filter(Boolean);
 const adapters = only ? ADAPTERS.filter((a) => only.includes(a)) : ADAPTERS;
+const runs = Math.max(1, Number(opt('--runs') ?? 3));
+const withTokens = !argv.includes('--no-tokens');
 const profile = argv.includes('--profile');
 const jsonOut = opt('--json');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const chartOut = opt('--chart') ?? `${root}docs/benchmarks.svg`;
 const profileDir = fileURLToPath(new URL('./profiles/', import.meta.url));
 if (profile) mkdirSync(profileDir, { recursive: true });
 
-const startedAt = Date.now();
 const budget = setTimeout(() => {
   console.error(`bench: over the ${TOTAL_BUDGET_MS / 1000} s budget, giving up`);
   process.exit(1);
 }, TOTAL_BUDGET_MS);
 budget.unref();
+
+const cpus = os.availableParallelism();
+const pinned = cpus >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const CPU = pinned ? { mock: 0, client: 1 } : {};
 
 function cpuModel() {
   try {
@@ -45,14 +66,26 @@ function cpuModel() {
     return os.cpus()[0]?.model;
   }
 }
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
-function runClient(mock, adapter, mode) {
+async function runClient(mock, adapter, mode) {
+  await mock.control('reset');
   return new Promise((resolve) => {
-    const child = fork(fileURLToPath(new URL('./client.mjs', import.meta.url)), [adapter, mode], {
-      env: { ...process.env, BENCH_BASE_URL: mock.baseUrl, BENCH_CONTROL_URL: mock.controlUrl },
-      execArgv: profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = spawnNode(
+      fileURLToPath(new URL('./client.mjs', import.meta.url)),
+      [adapter, mode],
+      {
+        cpu: CPU.client,
+        env: { ...process.env, BENCH_BASE_URL: mock.baseUrl, BENCH_CONTROL_URL: mock.controlUrl },
+        execArgv:
+          profile && mode === 'throughput' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
     let result;
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     child.on('message', (m) => (result = m));
@@ -65,155 +98,78 @@ function runClient(mock, adapter, mode) {
 
 const machine = {
   date: new Date().toISOString(),
-  cpus: os.availableParallelism(),
+  cpus,
   cpuModel: cpuModel(),
   node: process.version,
-  loadavgStart: os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' '),
+  pinned: pinned ? 'mock on core 0, client on core 1 (taskset)' : 'not pinned',
+  loadavgStart: load(),
 };
 console.log(
-  `bench: ${machine.date} · ${machine.cpus} cores · ${machine.cpuModel} · Node ${machine.node} · load ${machine.loadavgStart}`,
+  `bench: ${machine.date} · ${cpus} cores · ${machine.cpuModel} · Node ${machine.node} · ${machine.pinned} · load ${machine.loadavgStart}`,
 );
 
-const mock = await startMock();
-const results = {};
+const startedAt = Date.now();
+const mock = await startMock({ cpu: CPU.mock });
+const results = Object.fromEntries(adapters.map((a) => [a, { runs: [] }]));
 try {
-  for (const a of adapters) {
-    process.stdout.write(`  ${a}: full run… `);
-    results[a] = { full: await runClient(mock, a, 'full') };
-    console.log(results[a].full.failed ?? 'done');
+  for (let run = 1; run <= runs; run++) {
+    const order = run % 2 === 1 ? adapters : [...adapters].reverse();
+    for (const a of order) {
+      process.stdout.write(`  run ${run}/${runs} ${a}… `);
+      const r = await runClient(mock, a, 'throughput');
+      results[a].runs.push(r);
+      results[a].name ??= r.name;
+      console.log(
+        r.failed ??
+          `first ${Math.round(r.first.reqPerSec)} req/s ${Math.round(r.first.cpuUsPerCall)} µs · ` +
+            `steady ${Math.round(r.steady.reqPerSec)} req/s ${Math.round(r.steady.cpuUsPerCall)} µs`,
+      );
+    }
   }
-  for (const a of [...adapters].reverse()) {
-    process.stdout.write(`  ${a}: throughput again… `);
-    results[a].warm = await runClient(mock, a, 'warm');
-    console.log(results[a].warm.failed ?? 'done');
+  if (withTokens) {
+    for (const a of adapters.filter((x) => !NOT_PEERS.has(x) || x === 'ours')) {
+      process.stdout.write(`  token scenarios ${a}… `);
+      const r = await runClient(mock, a, 'tokens');
+      if (!r.failed) results[a].tokens = r;
+      console.log(r.failed ?? 'done');
+    }
   }
 } finally {
   await mock.stop();
 }
-machine.loadavgEnd = os
-  .loadavg()
-  .map((l) => l.toFixed(2))
-  .join(' ');
+machine.loadavgEnd = load();
 machine.seconds = Math.round((Date.now() - startedAt) / 1000);
 
-// Medians over the timed rounds of both passes (4 + 4 rounds of 2000 calls).
-const summary = {};
-for (const a of adapters) {
-  const rounds = [...(results[a].full.warm ?? []), ...(results[a].warm.warm ?? [])];
-  summary[a] = {
-    name: results[a].full.name ?? a,
-    rounds: rounds.length,
-    reqPerSec: median(rounds.map((r) => r.reqPerSec)),
-    p50: median(rounds.map((r) => r.p50)),
-    p99: median(rounds.map((r) => r.p99)),
-    cpuUsPerCall: median(rounds.map((r) => r.cpuUsPerCall)),
-    errors: rounds.reduce((n, r) => n + r.errors, 0),
-    coldStorm: results[a].full.coldStorm,
-    wrongSecret: results[a].full.wrongSecret,
-    recovery: results[a].full.recovery,
-  };
-}
-
-const floor = summary.axios;
-const ratio = (x, y) => (floor ? fmt(x / y, 2) : '—');
-console.log(
-  '\nWarm batchget_material: 2000 calls, concurrency 20, medians of 8 rounds (2 processes × 4, after 2000 warm-up calls each)\n',
-);
-console.log(
-  table(
-    ['client', 'req/s', '× axios', 'p50 ms', 'p99 ms', 'CPU µs/call', 'CPU × axios', 'errors'],
-    adapters.map((a) => {
-      const s = summary[a];
-      return [
-        s.name,
-        fmt(s.reqPerSec),
-        ratio(s.reqPerSec, floor?.reqPerSec),
-        fmt(s.p50, 2),
-        fmt(s.p99, 2),
-        fmt(s.cpuUsPerCall),
-        ratio(s.cpuUsPerCall, floor?.cpuUsPerCall),
-        s.errors,
-      ];
-    }),
-  ),
-);
-
-const yes = (b) => (b === undefined ? '—' : b ? 'ok' : 'FAILS');
-console.log('\nToken handling (the raw rows have none)\n');
-console.log(
-  table(
-    [
-      'client',
-      'cold storm: token reqs (100 calls)',
-      '40125 for 3 s: calls / token reqs / all reqs',
-      'after one 40001: next call / the one after / token reqs',
-    ],
-    adapters.map((a) => {
-      const s = summary[a];
-      const c = s.coldStorm;
-      const w = s.wrongSecret;
-      const r = s.recovery;
-      return [
-        s.name,
-        c ? `${c.tokenRequests} (${c.ok}/${c.calls} ok)` : '—',
-        w ? `${w.calls} / ${w.tokenRequests} / ${w.requests}` : '—',
-        r ? `${yes(r.first)} / ${yes(r.second)} / ${r.tokenRequests}` : '—',
-      ];
-    }),
-  ),
-);
-
-const ours = summary.ours;
-if (ours) {
-  const peers = adapters.filter((a) => !NOT_PEERS.has(a)).map((a) => summary[a]);
-  const fastest = peers.reduce(
-    (best, p) => (!best || p.reqPerSec > best.reqPerSec ? p : best),
-    null,
-  );
-  const leanest = peers.reduce(
-    (best, p) => (!best || p.cpuUsPerCall < best.cpuUsPerCall ? p : best),
-    null,
-  );
-  const mark = (ok) => (ok ? 'PASS' : 'MISS');
-  console.log('\nTargets for nestjs-wechat-material (same run)\n');
-  if (floor) {
-    const t = ours.reqPerSec / floor.reqPerSec;
-    const c = floor.cpuUsPerCall / ours.cpuUsPerCall;
-    console.log(
-      `  ${mark(t >= 0.9)} req/s ≥ 0.9× raw axios: ${fmt(t, 2)}× (CPU/call: ${fmt(c, 2)}× as efficient)`,
-    );
-  }
-  if (fastest) {
-    const t = ours.reqPerSec / fastest.reqPerSec;
-    console.log(`  ${mark(t >= 1)} req/s ≥ fastest peer (${fastest.name}): ${fmt(t, 2)}×`);
-    const c = leanest.cpuUsPerCall / ours.cpuUsPerCall;
-    console.log(
-      `  ${mark(c >= 1)} CPU/call ≤ leanest peer (${leanest.name}): ${fmt(c, 2)}× as efficient`,
-    );
-  }
-  if (ours.coldStorm) {
-    console.log(
-      `  ${mark(ours.coldStorm.tokenRequests === 1)} exactly 1 token request in the cold storm: ${ours.coldStorm.tokenRequests}`,
-    );
-  }
-  if (ours.wrongSecret) {
-    console.log(
-      `  ${mark(ours.wrongSecret.tokenRequests <= 3)} ≤ 3 token requests on 40125: ${ours.wrongSecret.tokenRequests}`,
-    );
-  }
-  if (ours.recovery) {
-    const r = ours.recovery;
-    console.log(
-      `  ${mark(r.first && r.second)} recovers from one 40001: next call ${yes(r.first)}, ${r.tokenRequests} token request(s)`,
-    );
-  }
+const summary = summarise(adapters, results);
+const peers = adapters.filter((a) => !NOT_PEERS.has(a));
+const header = (what) =>
+  `\n${what}: batchget_material (20 items), 2000 calls at concurrency 20, median of ${runs} processes (runs interleaved), spread = lowest–highest run\n`;
+console.log(header('Steady state (the second 2000 calls of each process)'));
+console.log(phaseTable(adapters, summary, 'steady'));
+console.log(header('First batch (the first 2000 calls of each process: JIT, connections, token)'));
+console.log(phaseTable(adapters, summary, 'first'));
+console.log('\nTargets, steady state (ratios of medians, same run)\n');
+console.log(targetLines(summary, peers, 'steady').join('\n'));
+console.log('\nSame ratios, first batch\n');
+console.log(targetLines(summary, peers, 'first').join('\n'));
+if (withTokens) {
+  console.log('\nToken handling (the raw rows have none)\n');
+  console.log(tokenTable(adapters, summary));
 }
 console.log(
   `\n${machine.seconds} s · load average at start ${machine.loadavgStart}, at end ${machine.loadavgEnd}`,
 );
 
+if (chartOut !== 'none') {
+  const rows = adapters
+    .filter((a) => summary[a].steady)
+    .map((a) => ({ name: summary[a].name, highlight: a === 'ours', ...summary[a].steady }));
+  const meta = `Steady state, median of ${runs} runs · Node ${machine.node} · ${cpus} cores, ${machine.pinned} · ${machine.date.slice(0, 10)} · load ${machine.loadavgStart}`;
+  writeFileSync(
+    chartOut,
+    barChartSvg(rows, { title: 'batchget_material, 20 in flight (npm run bench)', meta }),
+  );
+  console.log(`chart: ${chartOut}`);
+}
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, summary, results }, null, 2));
 clearTimeout(budget);

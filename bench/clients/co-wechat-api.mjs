@@ -5,12 +5,11 @@ import WechatAPI from 'co-wechat-api';
 export default {
   name: 'co-wechat-api',
   handlesTokens: true,
-  setup: 'api.prefix = mock + /cgi-bin/; api.setOpts({ timeout: 10000 }); token in memory',
+  setup: 'api.prefix = mock + /cgi-bin/ (its default set-up otherwise); token in memory',
 
   async create({ baseUrl, appId, appSecret }) {
     const api = new WechatAPI(appId, appSecret);
     api.prefix = `${baseUrl}/cgi-bin/`;
-    api.setOpts({ timeout: 10_000 });
     return { api };
   },
 

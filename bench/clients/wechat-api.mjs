@@ -1,19 +1,17 @@
-// wechat-api 1.x (callbacks, urllib). Pointed at the mock through its `endpoint` property;
-// given a keep-alive agent through setOpts (urllib's default agent does not keep sockets).
-import { Agent } from 'node:http';
+// wechat-api 1.x (callbacks, urllib) as shipped: urllib's default agent (`new http.Agent()`,
+// no keep-alive on Node 20: a new connection per call). Pointed at the mock through its
+// `endpoint` property.
 import WechatAPI from 'wechat-api';
 
 export default {
-  name: 'wechat-api',
+  name: 'wechat-api (as shipped)',
   handlesTokens: true,
-  setup: 'api.endpoint = mock; api.setOpts({ agent: keep-alive, timeout: 10000 }); token in memory',
+  setup: 'api.endpoint = mock; urllib defaults (no keep-alive); token in memory',
 
   async create({ baseUrl, appId, appSecret }) {
     const api = new WechatAPI(appId, appSecret);
     api.endpoint = baseUrl;
-    const agent = new Agent({ keepAlive: true });
-    api.setOpts({ agent, timeout: 10_000 });
-    return { api, agent };
+    return { api };
   },
 
   call({ api }) {
@@ -25,7 +23,5 @@ export default {
     });
   },
 
-  async close({ agent }) {
-    agent.destroy();
-  },
+  async close() {},
 };

@@ -1,5 +1,5 @@
 // Starting the mock WeChat in its own process, and talking to its control endpoint.
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -32,9 +32,23 @@ export function control(controlUrl, cmd, args = {}) {
   });
 }
 
-/** Forks mock-server.mjs and waits for its address line. */
-export async function startMock({ latencyMs = 0 } = {}) {
-  const child = fork(MOCK_SCRIPT, ['--latency', String(latencyMs)], {
+/**
+ * A Node process for `script` with an IPC channel, pinned to one core with `taskset` when
+ * `cpu` is given (the caller checks that taskset exists).
+ */
+export function spawnNode(script, args, { cpu, execArgv = [], env, stdio }) {
+  const node = [...execArgv, script, ...args];
+  const [cmd, argv] =
+    cpu === undefined
+      ? [process.execPath, node]
+      : ['taskset', ['-c', String(cpu), process.execPath, ...node]];
+  return spawn(cmd, argv, { env, stdio });
+}
+
+/** Starts mock-server.mjs (pinned to `cpu` if given) and waits for its address line. */
+export async function startMock({ latencyMs = 0, cpu } = {}) {
+  const child = spawnNode(MOCK_SCRIPT, ['--latency', String(latencyMs)], {
+    cpu,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const { baseUrl, controlUrl } = await new Promise((resolve, reject) => {

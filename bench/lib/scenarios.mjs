@@ -38,17 +38,20 @@ export async function throughputRound(call, { calls = 2000, concurrency = 20 } =
   };
 }
 
-/** Warm-up (sockets, token, JIT), checked to return full pages, then `rounds` timed rounds. */
-export async function warmThroughput(call, { warmup = 2000, rounds = 3, calls, concurrency } = {}) {
-  const first = await call();
-  if (first !== 20) throw new Error(`expected a page of 20 items, got ${first}`);
-  await throughputRound(call, { calls: warmup, concurrency });
-  const results = [];
-  for (let r = 0; r < rounds; r++) {
-    results.push(await throughputRound(call, { calls, concurrency }));
-    await sleep(20);
-  }
-  return results;
+/**
+ * The first `calls` calls of a fresh client (connections, token, JIT warming inside), then
+ * the next `calls` (steady state). Every call must return a full page of `pageSize` items:
+ * a short page counts as an error.
+ */
+export async function firstAndSteady(call, { calls = 2000, concurrency = 20, pageSize = 20 } = {}) {
+  const checked = async () => {
+    const n = await call();
+    if (n !== pageSize) throw new Error(`expected a page of ${pageSize} items, got ${n}`);
+  };
+  const first = await throughputRound(checked, { calls, concurrency });
+  await sleep(20);
+  const steady = await throughputRound(checked, { calls, concurrency });
+  return { first, steady };
 }
 
 /** 100 concurrent calls on a client that holds no token yet: how many token requests. */
