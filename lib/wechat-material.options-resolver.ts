@@ -203,6 +203,10 @@ function resolveHooks(o: Options, problems: Problems): Pick<Resolved, 'onCall' |
  * both. A proxy URL holds credentials, so no hint repeats it.
  */
 function resolveHttp(o: Options, problems: Problems): Pick<Resolved, 'http'> {
+  // 0.x read them from `http`; a top-level one is refused the same way, not silently ignored.
+  for (const gone of ['httpAgent', 'httpsAgent']) {
+    problems.check((o as Record<string, unknown>)[gone] === undefined, gone, HINT.httpAgentGone);
+  }
   if (o.http === undefined) return { http: Object.freeze({}) };
   if (!isObject(o.http)) {
     problems.add('http', HINT.http);

@@ -18,13 +18,17 @@ const PROXY_PASSWORD = 'Pr0xy_Pa55word_never_echoed';
 const PROXY_URL = `http://corp:${PROXY_PASSWORD}@proxy.internal:3128`;
 
 async function compile(http: unknown) {
+  return compileTopLevel({ http });
+}
+
+async function compileTopLevel(extra: Record<string, unknown>) {
   const logger = new CapturingLogger();
   const result = Test.createTestingModule({
     imports: [
       WechatMaterialModule.forRoot({
         appId: APP_ID,
         appSecret: APP_SECRET,
-        http,
+        ...extra,
       } as WechatMaterialModuleOptions),
     ],
   })
@@ -112,6 +116,17 @@ describe('http options at compile()', () => {
       const err = (await rejectionOf(result)) as WechatConfigurationException;
       expect(err).toBeInstanceOf(WechatConfigurationException);
       expect(err.fields).toEqual([`http.${field}`]);
+      expect(err.message).toContain('http.dispatcher');
+    },
+  );
+
+  it.each(['httpAgent', 'httpsAgent'])(
+    'refuses a top-level %s too, naming http.dispatcher',
+    async (field) => {
+      const { result } = await compileTopLevel({ [field]: new NodeAgent({ keepAlive: true }) });
+      const err = (await rejectionOf(result)) as WechatConfigurationException;
+      expect(err).toBeInstanceOf(WechatConfigurationException);
+      expect(err.fields).toEqual([field]);
       expect(err.message).toContain('http.dispatcher');
     },
   );
