@@ -2,11 +2,11 @@
 // Method: WeChat runs in a child process (bench/media-server.mjs: FakeWechatServer, and a lean
 // stand-in that reads uploads and sends downloads at 10 MB/s, as WeChat over the internet
 // does; --lean uses the stand-in for the fast runs too); this process
-// samples its live set — heapUsed + arrayBuffers right after a forced full gc() — every 20 ms
-// while one operation runs, and reports the peak above a baseline taken the same way just
+// samples its live set — heapUsed + arrayBuffers right after a forced full gc() — every ~5 ms
+// (the issue's method; `--sample-ms 20` for NOTES.md's gentler cross-check) while one operation runs, and reports the peak above a baseline taken the same way just
 // before; median of 3 runs. Run with --expose-gc --no-concurrent-array-buffer-sweeping (V8
 // otherwise frees dead buffers on a background thread after gc() returns: MBs of noise);
-// the script re-runs itself with those flags. Usage: npm run bench:media [-- --lean]
+// the script re-runs itself with those flags. Usage: npm run bench:media [-- --lean] [-- --sample-ms N]
 import { fork, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -32,7 +32,9 @@ const { fmt, median, table } = await import('./lib/stats.mjs');
 const MB = 1024 * 1024;
 const FILE_BYTES = 10 * MB;
 const RUNS = 3;
-const SAMPLE_MS = 20;
+const sampleArg = process.argv.indexOf('--sample-ms');
+const SAMPLE_MS = sampleArg > 0 ? Number(process.argv[sampleArg + 1]) : 5;
+if (!(SAMPLE_MS > 0)) throw new Error('--sample-ms takes a positive number of milliseconds');
 const useFake = !process.argv.includes('--lean');
 const SERVER_SCRIPT = fileURLToPath(new URL('./media-server.mjs', import.meta.url));
 
@@ -196,7 +198,7 @@ fast.stop();
 slow.stop();
 await rm(dir, { recursive: true, force: true });
 
-const cmd = `node ${FLAGS.join(' ')} bench/media.mjs${useFake ? '' : ' --lean'}`;
+const cmd = `node ${FLAGS.join(' ')} bench/media.mjs${useFake ? '' : ' --lean'} --sample-ms ${SAMPLE_MS}`;
 console.log(`$ ${cmd}`);
 console.log(
   `Node ${process.version}; peak of heapUsed + arrayBuffers above a baseline, sampled every ` +
