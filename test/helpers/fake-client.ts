@@ -1,4 +1,4 @@
-import { expect, jest } from '@jest/globals';
+import { afterEach, beforeEach, expect, jest } from '@jest/globals';
 import { FakeWechatServer } from '../../lib/testing/index.js';
 
 /** What the fake's own specs call it with, and what they read back. */
@@ -119,4 +119,26 @@ export async function withServer<T>(
   } finally {
     await s.stop();
   }
+}
+
+/**
+ * One fake per test for the fake's own specs: started before each test, stopped after it (real
+ * timers back first). `server` and `baseUrl` are read at call time; a test that restarts the
+ * server sets `baseUrl` again.
+ */
+export function useFakeServer(opts?: ConstructorParameters<typeof FakeWechatServer>[0]) {
+  const state = { server: undefined as unknown as FakeWechatServer, baseUrl: '' };
+  const fake = Object.assign(
+    state,
+    fakeCalls(() => state.baseUrl),
+  );
+  beforeEach(async () => {
+    fake.server = new FakeWechatServer(opts);
+    ({ baseUrl: fake.baseUrl } = await fake.server.start());
+  });
+  afterEach(async () => {
+    jest.useRealTimers();
+    await fake.server.stop();
+  });
+  return fake;
 }

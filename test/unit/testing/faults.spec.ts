@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeWechatServer } from '../../../lib/testing/index.js';
 import type { FakeFault } from '../../../lib/testing/index.js';
 import { PATHS } from '../../helpers/constants.js';
@@ -7,40 +7,29 @@ import {
   GOOD_STABLE,
   JSON_TYPE,
   expectErrcode,
-  fakeCalls,
+  useFakeServer,
   withServer,
 } from '../../helpers/fake-client.js';
 import { sleep } from '../../helpers/wait.js';
 
 const { classicToken: TOKEN, stableToken: STABLE, batchGet: BATCHGET, count: COUNT } = PATHS;
 
-let server: FakeWechatServer;
-let baseUrl: string;
-const { call, batchget, page, classic } = fakeCalls(() => baseUrl);
-
-beforeEach(async () => {
-  server = new FakeWechatServer();
-  ({ baseUrl } = await server.start());
-});
-
-afterEach(async () => {
-  jest.useRealTimers();
-  await server.stop();
-});
+const fake = useFakeServer();
+const { call, batchget, page, classic } = fake;
 
 describe('faults', () => {
   let token: string;
   const body = { type: 'image', offset: 0, count: 1 };
   beforeEach(() => {
-    token = server.issueToken();
+    token = fake.server.issueToken();
   });
 
   it('errcode faults carry WeChat text and a rid', async () => {
-    server.failNext(BATCHGET, { errcode: 45011 });
-    server.failNext(BATCHGET, { errcode: 40164 });
-    server.failNext(BATCHGET, { errcode: -1 });
-    server.failNext(BATCHGET, { errcode: 40007, errmsg: 'invalid media_id hint: [x]' });
-    server.failNext(BATCHGET, { errcode: 12345 });
+    fake.server.failNext(BATCHGET, { errcode: 45011 });
+    fake.server.failNext(BATCHGET, { errcode: 40164 });
+    fake.server.failNext(BATCHGET, { errcode: -1 });
+    fake.server.failNext(BATCHGET, { errcode: 40007, errmsg: 'invalid media_id hint: [x]' });
+    fake.server.failNext(BATCHGET, { errcode: 12345 });
     expectErrcode(
       await batchget(token, body),
       45011,
@@ -58,7 +47,7 @@ describe('faults', () => {
   });
 
   it('failNext(times) faults exactly that many requests of that path only', async () => {
-    server.failNext(BATCHGET, 'html502', 2);
+    fake.server.failNext(BATCHGET, 'html502', 2);
     expect((await call(COUNT, { query: { access_token: token } })).status).toBe(200);
     expect((await batchget(token, body)).status).toBe(502);
     expect((await batchget(token, body)).status).toBe(502);
@@ -66,16 +55,16 @@ describe('faults', () => {
   });
 
   it('faults the token endpoints too, and counts them', async () => {
-    server.failNext(STABLE, 'empty');
+    fake.server.failNext(STABLE, 'empty');
     const reply = await call(STABLE, { method: 'POST', body: GOOD_STABLE });
     expect(reply).toEqual({ status: 200, type: JSON_TYPE, text: '' });
-    expect(server.tokenRequests).toBe(1);
-    expect(server.requests[STABLE]).toBe(1);
+    expect(fake.server.tokenRequests).toBe(1);
+    expect(fake.server.requests[STABLE]).toBe(1);
   });
 
   it('html502 / html504 are nginx HTML pages', async () => {
-    server.failNext(BATCHGET, 'html502');
-    server.failNext(BATCHGET, 'html504');
+    fake.server.failNext(BATCHGET, 'html502');
+    fake.server.failNext(BATCHGET, 'html504');
     const r502 = await batchget(token, body);
     expect(r502.status).toBe(502);
     expect(r502.type).toBe('text/html');
@@ -86,7 +75,7 @@ describe('faults', () => {
   });
 
   it('not_json is an HTTP 200 HTML page', async () => {
-    server.failNext(BATCHGET, 'not_json');
+    fake.server.failNext(BATCHGET, 'not_json');
     const reply = await batchget(token, body);
     expect(reply.status).toBe(200);
     expect(reply.type).toMatch(/^text\/html/);
@@ -95,8 +84,8 @@ describe('faults', () => {
   });
 
   it('truncated_json is an HTTP 200 JSON body cut in the middle', async () => {
-    server.failNext(BATCHGET, 'truncated_json');
-    server.failNext(TOKEN, 'truncated_json');
+    fake.server.failNext(BATCHGET, 'truncated_json');
+    fake.server.failNext(TOKEN, 'truncated_json');
     for (const reply of [await batchget(token, body), await classic(GOOD_CLASSIC)]) {
       expect(reply.status).toBe(200);
       expect(reply.text.startsWith('{"')).toBe(true);
@@ -106,14 +95,14 @@ describe('faults', () => {
   });
 
   it('empty is HTTP 200 with no body', async () => {
-    server.failNext(BATCHGET, 'empty');
+    fake.server.failNext(BATCHGET, 'empty');
     const reply = await batchget(token, body);
     expect(reply.status).toBe(200);
     expect(reply.text).toBe('');
   });
 
   it('reset destroys the socket without an answer', async () => {
-    server.failNext(BATCHGET, 'reset');
+    fake.server.failNext(BATCHGET, 'reset');
     const error = await batchget(token, body).then(
       () => undefined,
       (e: unknown) => e as { message: string; cause?: { code?: string } },
@@ -124,7 +113,7 @@ describe('faults', () => {
   });
 
   it('timeout holds the request until the client gives up', async () => {
-    server.failNext(BATCHGET, 'timeout');
+    fake.server.failNext(BATCHGET, 'timeout');
     const started = performance.now();
     await expect(
       call(BATCHGET, {
@@ -138,13 +127,13 @@ describe('faults', () => {
   });
 
   it('stop() releases held timeout requests', async () => {
-    server.failNext(BATCHGET, 'timeout', 3);
+    fake.server.failNext(BATCHGET, 'timeout', 3);
     const pending = [1, 2, 3].map(() => batchget(token, body));
     const settled = Promise.allSettled(pending);
-    while ((server.requests[BATCHGET] ?? 0) < 3) await sleep(5);
+    while ((fake.server.requests[BATCHGET] ?? 0) < 3) await sleep(5);
     await sleep(20);
     const started = performance.now();
-    await server.stop();
+    await fake.server.stop();
     expect(performance.now() - started).toBeLessThan(1000);
     const results = await settled;
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
@@ -162,7 +151,7 @@ describe('faults', () => {
       }
       return out;
     };
-    const first = await pattern(server, baseUrl);
+    const first = await pattern(fake.server, fake.baseUrl);
     const errors = first.split('E').length - 1;
     const pages = first.split('H').length - 1;
     expect(errors).toBeGreaterThan(65);
@@ -175,18 +164,18 @@ describe('faults', () => {
   });
 
   it('failRatio(1) faults everything; clearFaults() stops it', async () => {
-    server.failRatio(BATCHGET, 1, { errcode: 48001 });
-    server.failNext(COUNT, 'html504', 5);
+    fake.server.failRatio(BATCHGET, 1, { errcode: 48001 });
+    fake.server.failNext(COUNT, 'html504', 5);
     expectErrcode(await batchget(token, body), 48001, 'api unauthorized');
     expectErrcode(await batchget(token, body), 48001);
-    server.clearFaults();
+    fake.server.clearFaults();
     expect((await batchget(token, body)).status).toBe(200);
     expect((await call(COUNT, { query: { access_token: token } })).status).toBe(200);
   });
 
   it('rejects bad ratio and times', () => {
-    expect(() => server.failRatio(BATCHGET, 1.5, 'reset')).toThrow(RangeError);
-    expect(() => server.failNext(BATCHGET, 'reset', -1)).toThrow(RangeError);
+    expect(() => fake.server.failRatio(BATCHGET, 1.5, 'reset')).toThrow(RangeError);
+    expect(() => fake.server.failNext(BATCHGET, 'reset', -1)).toThrow(RangeError);
   });
 
   it.each<FakeFault>([

@@ -1,28 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { FakeWechatServer } from '../../../lib/testing/index.js';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { PATHS } from '../../helpers/constants.js';
-import { expectErrcode, fakeCalls, parse, withServer } from '../../helpers/fake-client.js';
+import { expectErrcode, useFakeServer, parse, withServer } from '../../helpers/fake-client.js';
 
 const { batchGet: BATCHGET, count: COUNT } = PATHS;
 
-let server: FakeWechatServer;
-let baseUrl: string;
-const { call, batchget, page } = fakeCalls(() => baseUrl);
-
-beforeEach(async () => {
-  server = new FakeWechatServer();
-  ({ baseUrl } = await server.start());
-});
-
-afterEach(async () => {
-  jest.useRealTimers();
-  await server.stop();
-});
+const fake = useFakeServer();
+const { call, batchget, page } = fake;
 
 describe('batchget_material validation', () => {
   let token: string;
   beforeEach(() => {
-    token = server.issueToken();
+    token = fake.server.issueToken();
   });
 
   it('43002 for GET', async () => {
@@ -63,7 +51,7 @@ describe('batchget_material validation', () => {
 describe('library and paging', () => {
   let token: string;
   beforeEach(() => {
-    token = server.issueToken();
+    token = fake.server.issueToken();
   });
 
   it('serves text/plain with escaped slashes, still valid JSON', async () => {
@@ -127,7 +115,7 @@ describe('library and paging', () => {
   });
 
   it('pages newest first, and addMaterial() shifts later offsets', async () => {
-    server.seed({
+    fake.server.seed({
       image: ['A', 'B', 'C', 'D', 'E'].map((id, i) => ({
         media_id: id,
         name: `${id}.jpg`,
@@ -138,7 +126,7 @@ describe('library and paging', () => {
     const first = await page(token, 'image', 0, 2);
     expect(first.item.map((i) => i.media_id)).toEqual(['A', 'B']);
     expect(first.total_count).toBe(5);
-    server.addMaterial('image', { media_id: 'Z', name: 'new.png', update_time: 1800000000 });
+    fake.server.addMaterial('image', { media_id: 'Z', name: 'new.png', update_time: 1800000000 });
     const second = await page(token, 'image', 2, 2);
     expect(second.item.map((i) => i.media_id)).toEqual(['B', 'C']);
     expect(second.total_count).toBe(6);
@@ -153,7 +141,7 @@ describe('library and paging', () => {
   });
 
   it('addMaterial() fills a missing media_id and update_time', async () => {
-    server.addMaterial('voice', { name: 'hi.mp3' });
+    fake.server.addMaterial('voice', { name: 'hi.mp3' });
     const [item] = (await page(token, 'voice', 0, 1)).item;
     expect(item!.media_id).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(item!.update_time).toEqual(expect.any(Number));
@@ -161,7 +149,7 @@ describe('library and paging', () => {
   });
 
   it('seed() replaces the library; missing types become empty', async () => {
-    server.seed({ voice: [{ media_id: 'v1', name: 'a', update_time: 1 }] });
+    fake.server.seed({ voice: [{ media_id: 'v1', name: 'a', update_time: 1 }] });
     const count = parse(await call(COUNT, { query: { access_token: token } }));
     expect(count).toEqual({ voice_count: 1, video_count: 0, image_count: 0, news_count: 0 });
     expect(await page(token, 'image', 0, 20)).toEqual({ item: [], total_count: 0, item_count: 0 });
@@ -169,7 +157,7 @@ describe('library and paging', () => {
 
   it('seedGenerated builds items on demand: a billion of each type costs nothing up front', async () => {
     // Generated lazily; an eager shelf would run out of memory here instead of answering.
-    server.seedGenerated({ image: 1e9, video: 1e9, voice: 1e9, news: 1e9 });
+    fake.server.seedGenerated({ image: 1e9, video: 1e9, voice: 1e9, news: 1e9 });
     const count = parse(await call(COUNT, { query: { access_token: token } }));
     expect(count).toEqual({
       voice_count: 1e9,
@@ -182,7 +170,7 @@ describe('library and paging', () => {
   });
 
   it('seedGenerated(50000) is deterministic and newest first', async () => {
-    server.seedGenerated({ image: 50000, video: 50000, voice: 50000, news: 50000 });
+    fake.server.seedGenerated({ image: 50000, video: 50000, voice: 50000, news: 50000 });
     const count = parse(await call(COUNT, { query: { access_token: token } }));
     expect(count).toEqual({
       voice_count: 50000,
@@ -212,7 +200,7 @@ describe('library and paging', () => {
   });
 
   it('seedGenerated() media_ids are unique across a whole shelf', async () => {
-    server.seedGenerated({ video: 1000 });
+    fake.server.seedGenerated({ video: 1000 });
     const ids = new Set<string>();
     for (let offset = 0; offset < 1000; offset += 20) {
       for (const item of (await page(token, 'video', offset, 20)).item) {

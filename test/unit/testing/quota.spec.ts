@@ -1,23 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { FakeWechatServer } from '../../../lib/testing/index.js';
+import { describe, expect, it } from '@jest/globals';
 import { PATHS } from '../../helpers/constants.js';
-import { JSON_TYPE, expectErrcode, fakeCalls, withServer } from '../../helpers/fake-client.js';
+import { JSON_TYPE, expectErrcode, useFakeServer, withServer } from '../../helpers/fake-client.js';
 
 const { batchGet: BATCHGET, count: COUNT, quota: QUOTA } = PATHS;
 
-let server: FakeWechatServer;
-let baseUrl: string;
-const { call } = fakeCalls(() => baseUrl);
-
-beforeEach(async () => {
-  server = new FakeWechatServer();
-  ({ baseUrl } = await server.start());
-});
-
-afterEach(async () => {
-  jest.useRealTimers();
-  await server.stop();
-});
+const fake = useFakeServer();
+const { call } = fake;
 
 describe('quota', () => {
   it('counts calls per path and answers 45009 at the daily limit', async () => {
@@ -61,7 +49,7 @@ describe('quota', () => {
   });
 
   it('checks token, method and body of quota/get', async () => {
-    const token = server.issueToken();
+    const token = fake.server.issueToken();
     const q = { access_token: token };
     expectErrcode(await call(QUOTA, { method: 'POST', body: { cgi_path: BATCHGET } }), 41001);
     expectErrcode(await call(QUOTA, { query: q }), 43002);

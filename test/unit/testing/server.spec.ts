@@ -1,44 +1,33 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { FakeWechatServer } from '../../../lib/testing/index.js';
 import { PATHS } from '../../helpers/constants.js';
 import {
   GOOD_CLASSIC,
   GOOD_STABLE,
   expectErrcode,
-  fakeCalls,
+  useFakeServer,
   withServer,
 } from '../../helpers/fake-client.js';
 import { sleep } from '../../helpers/wait.js';
 
 const { classicToken: TOKEN, stableToken: STABLE, batchGet: BATCHGET, count: COUNT } = PATHS;
 
-let server: FakeWechatServer;
-let baseUrl: string;
-const { call, batchget, page, classic } = fakeCalls(() => baseUrl);
-
-beforeEach(async () => {
-  server = new FakeWechatServer();
-  ({ baseUrl } = await server.start());
-});
-
-afterEach(async () => {
-  jest.useRealTimers();
-  await server.stop();
-});
+const fake = useFakeServer();
+const { call, batchget, page, classic } = fake;
 
 describe('lifecycle', () => {
   it('listens on 127.0.0.1 and stop() is idempotent', async () => {
-    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await server.start()).toEqual({ baseUrl });
-    await Promise.all([server.stop(), server.stop()]);
-    await server.stop();
+    expect(fake.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await fake.server.start()).toEqual({ baseUrl: fake.baseUrl });
+    await Promise.all([fake.server.stop(), fake.server.stop()]);
+    await fake.server.stop();
     await expect(call(COUNT)).rejects.toThrow();
   });
 
   it('can start again after stop()', async () => {
-    await server.stop();
-    ({ baseUrl } = await server.start());
-    const reply = await call(COUNT, { query: { access_token: server.issueToken() } });
+    await fake.server.stop();
+    ({ baseUrl: fake.baseUrl } = await fake.server.start());
+    const reply = await call(COUNT, { query: { access_token: fake.server.issueToken() } });
     expect(reply.status).toBe(200);
   });
 
@@ -55,25 +44,25 @@ describe('counters', () => {
     await classic(GOOD_CLASSIC);
     await classic({ ...GOOD_CLASSIC, secret: 'bad' });
     await call(STABLE, { method: 'POST', raw: 'nope' });
-    server.failNext(TOKEN, 'reset');
+    fake.server.failNext(TOKEN, 'reset');
     await expect(classic(GOOD_CLASSIC)).rejects.toThrow();
     await call(COUNT, {});
     await call('/cgi-bin/unknown?x=1', {});
-    expect(server.tokenRequests).toBe(4);
-    expect(server.requests).toEqual({
+    expect(fake.server.tokenRequests).toBe(4);
+    expect(fake.server.requests).toEqual({
       [TOKEN]: 3,
       [STABLE]: 1,
       [COUNT]: 1,
       '/cgi-bin/unknown': 1,
     });
-    server.resetCounters();
-    expect(server.tokenRequests).toBe(0);
-    expect(server.requests).toEqual({});
+    fake.server.resetCounters();
+    expect(fake.server.tokenRequests).toBe(0);
+    expect(fake.server.requests).toEqual({});
   });
 
   it('requests is a snapshot that survives odd paths', async () => {
     await call('/__proto__', {});
-    const snapshot = server.requests;
+    const snapshot = fake.server.requests;
     expect(Object.getOwnPropertyDescriptor(snapshot, '/__proto__')?.value).toBe(1);
     await call(COUNT, {});
     expect(snapshot[COUNT]).toBeUndefined();
@@ -81,8 +70,8 @@ describe('counters', () => {
 
   it('lastBody() returns what the client sent', async () => {
     await call(STABLE, { method: 'POST', body: GOOD_STABLE });
-    expect(JSON.parse(server.lastBody(STABLE)!)).toEqual(GOOD_STABLE);
-    expect(server.lastBody(BATCHGET)).toBeUndefined();
+    expect(JSON.parse(fake.server.lastBody(STABLE)!)).toEqual(GOOD_STABLE);
+    expect(fake.server.lastBody(BATCHGET)).toBeUndefined();
   });
 });
 
@@ -93,18 +82,18 @@ describe('robustness', () => {
   });
 
   it('reads bodies as bytes up to the largest upload plus a margin', async () => {
-    const token = server.issueToken();
+    const token = fake.server.issueToken();
     // 10 MB + 512 KB: over the old 1 MB limit, under 10 MB + the multipart margin.
     const padding = ' '.repeat(10 * 1024 * 1024 + 512 * 1024);
     const raw = `{"type":"image","offset":0,"count":1,"note":"素材"}${padding}`;
     const reply = await batchget(token, undefined, raw);
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.text).item_count).toBe(1);
-    expect(server.lastBody(BATCHGET)).toBe(raw);
+    expect(fake.server.lastBody(BATCHGET)).toBe(raw);
   });
 
   it('refuses bodies over 11 MB with 413 and keeps serving', async () => {
-    const token = server.issueToken();
+    const token = fake.server.issueToken();
     const reply = await batchget(token, undefined, 'x'.repeat(11 * 1024 * 1024 + 10));
     expect(reply.status).toBe(413);
     expect(reply.text).toContain('413 Request Entity Too Large');

@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { FakeWechatServer } from '../../../lib/testing/index.js';
+import { describe, expect, it } from '@jest/globals';
 import { PATHS } from '../../helpers/constants.js';
 import {
   GOOD_CLASSIC,
   GOOD_STABLE,
   advanceClock,
   expectErrcode,
-  fakeCalls,
+  useFakeServer,
   fakeDateOnly,
   parse,
   withServer,
@@ -15,19 +14,8 @@ import {
 
 const { classicToken: TOKEN, stableToken: STABLE, batchGet: BATCHGET, count: COUNT } = PATHS;
 
-let server: FakeWechatServer;
-let baseUrl: string;
-const { call, batchget, page, classic } = fakeCalls(() => baseUrl);
-
-beforeEach(async () => {
-  server = new FakeWechatServer();
-  ({ baseUrl } = await server.start());
-});
-
-afterEach(async () => {
-  jest.useRealTimers();
-  await server.stop();
-});
+const fake = useFakeServer();
+const { call, batchget, page, classic } = fake;
 
 describe('classic /cgi-bin/token', () => {
   it('mints a new WeChat-like token on each fetch', async () => {
@@ -164,23 +152,23 @@ describe('token checks on business calls', () => {
   });
 
   it('expireToken() makes every current token answer 40001; new fetches work', async () => {
-    const issued = server.issueToken();
+    const issued = fake.server.issueToken();
     const cl = String(parse(await classic(GOOD_CLASSIC)).access_token);
     const st = String(
       parse(await call(STABLE, { method: 'POST', body: GOOD_STABLE })).access_token,
     );
-    server.expireToken();
+    fake.server.expireToken();
     for (const token of [issued, cl, st]) expectErrcode(await batchget(token, body), 40001);
     const st2 = String(
       parse(await call(STABLE, { method: 'POST', body: GOOD_STABLE })).access_token,
     );
     expect(st2).not.toBe(st);
     expect((await page(st2, 'image', 0, 1)).item_count).toBe(1);
-    expect((await page(server.issueToken(), 'image', 0, 1)).item_count).toBe(1);
+    expect((await page(fake.server.issueToken(), 'image', 0, 1)).item_count).toBe(1);
   });
 
   it('issueToken(appId) mints tokens for accounts it does not know (authorizers)', async () => {
-    const token = server.issueToken('wx_authorizer');
+    const token = fake.server.issueToken('wx_authorizer');
     expect(token).toMatch(/^[A-Za-z0-9_-]{100,}$/);
     expect((await page(token, 'news', 0, 1)).item_count).toBe(1);
   });
@@ -205,7 +193,7 @@ describe('token checks on business calls', () => {
 
 describe('issuedTokens', () => {
   it('lists every token handed out: classic, stable (once while it lives), issueToken', async () => {
-    expect(server.issuedTokens).toEqual([]);
+    expect(fake.server.issuedTokens).toEqual([]);
     const cl1 = String(parse(await classic(GOOD_CLASSIC)).access_token);
     const cl2 = String(parse(await classic(GOOD_CLASSIC)).access_token);
     const st = String(
@@ -215,34 +203,34 @@ describe('issuedTokens', () => {
       parse(await call(STABLE, { method: 'POST', body: GOOD_STABLE })).access_token,
     );
     expect(again).toBe(st);
-    const minted = server.issueToken('wx_authorizer');
-    expect(server.issuedTokens).toEqual([cl1, cl2, st, minted]);
+    const minted = fake.server.issueToken('wx_authorizer');
+    expect(fake.server.issuedTokens).toEqual([cl1, cl2, st, minted]);
   });
 
   it('keeps tokens after expireToken() and resetCounters(); failed fetches add none', async () => {
-    const first = server.issueToken();
-    server.expireToken();
-    server.resetCounters();
+    const first = fake.server.issueToken();
+    fake.server.expireToken();
+    fake.server.resetCounters();
     await classic({ ...GOOD_CLASSIC, secret: 'wrong' });
     await call(STABLE, { method: 'POST', raw: 'nope' });
     const forced = String(
       parse(await call(STABLE, { method: 'POST', body: { ...GOOD_STABLE, force_refresh: true } }))
         .access_token,
     );
-    expect(server.issuedTokens).toEqual([first, forced]);
+    expect(fake.server.issuedTokens).toEqual([first, forced]);
   });
 
   it('is a snapshot: later tokens do not appear in it, and it cannot change the fake', () => {
-    const snapshot = server.issuedTokens;
-    server.issueToken();
+    const snapshot = fake.server.issuedTokens;
+    fake.server.issueToken();
     expect(snapshot).toEqual([]);
     (snapshot as string[]).push('x');
-    expect(server.issuedTokens).toHaveLength(1);
+    expect(fake.server.issuedTokens).toHaveLength(1);
   });
 
   it('does not count the token shape of a truncated_json fault (never a usable token)', async () => {
-    server.failNext(TOKEN, 'truncated_json');
+    fake.server.failNext(TOKEN, 'truncated_json');
     await classic(GOOD_CLASSIC);
-    expect(server.issuedTokens).toEqual([]);
+    expect(fake.server.issuedTokens).toEqual([]);
   });
 });
