@@ -1,25 +1,18 @@
 import { request, type IncomingMessage } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { FakeWechatServer } from '../../../lib/testing/index.js';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { PATHS } from '../../helpers/constants.js';
+import { useFakeServer } from '../../helpers/fake-client.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const BATCHGET = PATHS.batchGet;
 
-let server: FakeWechatServer;
-let baseUrl: string;
+const fake = useFakeServer();
 let token: string;
 
-beforeEach(async () => {
-  server = new FakeWechatServer();
-  ({ baseUrl } = await server.start());
+beforeEach(() => {
   // 20 generated news items: a body of some 30 KB, so "mid-body" means something.
-  server.seedGenerated({ news: 100 });
-  token = server.issueToken();
-});
-
-afterEach(async () => {
-  await server.stop();
+  fake.server.seedGenerated({ news: 100 });
+  token = fake.server.issueToken();
 });
 
 /** A POST whose answer is watched chunk by chunk: how far the body got, and how it ended. */
@@ -34,7 +27,7 @@ function watchPage(): Promise<Watched> {
   const body = JSON.stringify({ type: 'news', offset: 0, count: 20 });
   return new Promise((resolve, reject) => {
     const req = request(
-      `${baseUrl}${BATCHGET}?access_token=${token}`,
+      `${fake.baseUrl}${BATCHGET}?access_token=${token}`,
       { method: 'POST', agent: false },
       (res) => {
         let received = 0;
@@ -61,7 +54,7 @@ async function wholeLength(): Promise<number> {
 describe('body faults', () => {
   it('reset_body: the normal status and headers, part of the body, then a reset', async () => {
     const whole = await wholeLength();
-    server.failNext(BATCHGET, 'reset_body');
+    fake.server.failNext(BATCHGET, 'reset_body');
     const watched = await watchPage();
     expect(watched.res.statusCode).toBe(200);
     expect(watched.res.headers['content-type']).toBe('text/plain');
@@ -74,7 +67,7 @@ describe('body faults', () => {
 
   it('stall_body: part of the body, then nothing until stop()', async () => {
     const whole = await wholeLength();
-    server.failNext(BATCHGET, 'stall_body');
+    fake.server.failNext(BATCHGET, 'stall_body');
     const watched = await watchPage();
     expect(watched.res.statusCode).toBe(200);
     expect(Number(watched.res.headers['content-length'])).toBe(whole);
@@ -86,24 +79,24 @@ describe('body faults', () => {
     expect(outcome).toBe('still held');
     expect(watched.received()).toBeLessThan(whole);
     const started = performance.now();
-    await server.stop();
+    await fake.server.stop();
     expect(await watched.ended).toBe('error');
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('stall_body: a client that gives up frees the request; the next one is served', async () => {
-    server.failNext(BATCHGET, 'stall_body');
+    fake.server.failNext(BATCHGET, 'stall_body');
     const watched = await watchPage();
     await waitFor(() => watched.received() > 0, 5000, 'the first part of the body');
     watched.destroy();
     expect(await watched.ended).toBe('error');
     const next = await watchPage();
     expect(await next.ended).toBe('end');
-    expect(server.requests[BATCHGET]).toBe(2);
+    expect(fake.server.requests[BATCHGET]).toBe(2);
   });
 
   it('body faults cut the answer the request really gets (an errcode answer here)', async () => {
-    server.failNext(BATCHGET, 'reset_body');
+    fake.server.failNext(BATCHGET, 'reset_body');
     token = 'not-a-token';
     const watched = await watchPage();
     expect(watched.res.headers['content-type']).toBe('application/json; encoding=utf-8');

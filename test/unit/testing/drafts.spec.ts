@@ -1,12 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { FakeWechatServer } from '../../../lib/testing/index.js';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { PATHS } from '../../helpers/constants.js';
-import { expectErrcode, fakeCalls, parse } from '../../helpers/fake-client.js';
+import { expectErrcode, useFakeServer, parse } from '../../helpers/fake-client.js';
 
-let server: FakeWechatServer;
-let baseUrl: string;
+const fake = useFakeServer();
+const { call } = fake;
 let token: string;
-const { call } = fakeCalls(() => baseUrl);
 
 const post = (path: string, body: unknown, raw?: string) =>
   call(path, { method: 'POST', query: { access_token: token }, body, raw });
@@ -29,21 +27,15 @@ const pic = (title: string, ids = [IMAGE]) => ({
   image_info: { image_list: ids.map((image_media_id) => ({ image_media_id })) },
 });
 
-beforeEach(async () => {
-  server = new FakeWechatServer();
-  ({ baseUrl } = await server.start());
-  token = server.issueToken();
+beforeEach(() => {
+  token = fake.server.issueToken();
   // A thumb upload sits on the image shelf, as WeChat lists it.
-  server.addMaterial('image', { media_id: THUMB, name: 'cover.jpg', url: THUMB_URL });
-  server.addMaterial('image', {
+  fake.server.addMaterial('image', { media_id: THUMB, name: 'cover.jpg', url: THUMB_URL });
+  fake.server.addMaterial('image', {
     media_id: IMAGE,
     name: 'photo.png',
     url: 'http://mmbiz.qpic.cn/x',
   });
-});
-
-afterEach(async () => {
-  await server.stop();
 });
 
 describe('draft/add', () => {
@@ -78,7 +70,7 @@ describe('draft/add', () => {
     ['newspic with 21 images', { articles: [pic('t', Array(21).fill(IMAGE))] }, 47001],
     ['newspic with an unknown image', { articles: [pic('t', [IMAGE, 'nope'])] }, 40007],
   ])('%s → %d, nothing stored', async (_label, body, errcode) => {
-    server.addMaterial('video', { media_id: 'VIDEO', name: 'v' });
+    fake.server.addMaterial('video', { media_id: 'VIDEO', name: 'v' });
     expectErrcode(await post(PATHS.draftAdd, body), errcode);
     expect((await ok(PATHS.draftCount, {})).total_count).toBe(0);
   });

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeWechatServer } from '../../../lib/testing/index.js';
 import { PATHS } from '../../helpers/constants.js';
 import {
   advanceClock,
   expectErrcode,
   fakeDateOnly,
+  useFakeServer,
   type Reply,
 } from '../../helpers/fake-client.js';
 
@@ -19,19 +20,11 @@ const TEMP_GET = PATHS.mediaGet;
 const KB = 1024;
 const MB = 1024 * KB;
 
-let server: FakeWechatServer;
-let baseUrl: string;
+const fake = useFakeServer();
 let token: string;
 
-beforeEach(async () => {
-  server = new FakeWechatServer();
-  ({ baseUrl } = await server.start());
-  token = server.issueToken();
-});
-
-afterEach(async () => {
-  jest.useRealTimers();
-  await server.stop();
+beforeEach(() => {
+  token = fake.server.issueToken();
 });
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -82,7 +75,7 @@ async function send(
   path: string,
   init: { query?: Record<string, string>; body?: Buffer | string; type?: string; method?: string },
 ): Promise<Download> {
-  const url = new URL(path, baseUrl);
+  const url = new URL(path, fake.baseUrl);
   for (const [k, v] of Object.entries({ access_token: token, ...init.query })) {
     url.searchParams.set(k, v);
   }
@@ -267,7 +260,7 @@ describe('add_material errcodes, as WeChat answers bad uploads', () => {
     expectErrcode(await upload(ADD, undefined, small('a.jpg')), 40004);
     token = 'bogus';
     expectErrcode(await upload(ADD, 'image', small('a.jpg')), 40001);
-    token = server.issueToken();
+    token = fake.server.issueToken();
     expectErrcode(await send(ADD, { query: { type: 'image' } }), 43002);
   });
 });
@@ -325,7 +318,7 @@ describe('get_material and del_material', () => {
     expect(crop.disposition).toBe('attachment; filename="CropImage.jpg"');
     expect(sha256(crop.bytes)).not.toBe(sha256(cover.bytes));
 
-    server.seedGenerated({ voice: 500, video: 500 });
+    fake.server.seedGenerated({ voice: 500, video: 500 });
     const voices = json(
       await send(PATHS.batchGet, {
         body: JSON.stringify({ type: 'voice', offset: 480, count: 1 }),
@@ -375,7 +368,7 @@ describe('get_material and del_material', () => {
   });
 
   it('deleting a generated item takes it out of the list and the counts', async () => {
-    server.seedGenerated({ image: 50 });
+    fake.server.seedGenerated({ image: 50 });
     const list = async (): Promise<string[]> =>
       (
         json(
@@ -474,10 +467,10 @@ describe('temporary media (media/upload, media/get)', () => {
       await upload(TEMP_UPLOAD, 'image', { filename: 'a.png', bytes: randomBytes(9) }),
     );
     advanceClock(3 * 24 * 3600 * 1000 - 5000);
-    token = server.issueToken();
+    token = fake.server.issueToken();
     expect((await tempGet(String(answer.media_id))).status).toBe(200);
     advanceClock(10_000);
-    token = server.issueToken(); // the first one expired two days ago
+    token = fake.server.issueToken(); // the first one expired two days ago
     expectErrcode(await tempGet(String(answer.media_id)), 40007);
   });
 });
@@ -485,7 +478,7 @@ describe('temporary media (media/upload, media/get)', () => {
 describe('body faults on file downloads', () => {
   /** A download watched chunk by chunk: headers, how far the body got, how it ended. */
   function watch(path: string, query: Record<string, string>, body?: string) {
-    const url = new URL(path, baseUrl);
+    const url = new URL(path, fake.baseUrl);
     for (const [k, v] of Object.entries({ access_token: token, ...query }))
       url.searchParams.set(k, v);
     return new Promise<{
@@ -515,7 +508,7 @@ describe('body faults on file downloads', () => {
   it('reset_body on get_material: the file headers, part of the bytes, then a reset', async () => {
     const bytes = randomBytes(MB);
     const added = json(await upload(ADD, 'image', { filename: '海报.png', bytes }));
-    server.failNext(GET, 'reset_body');
+    fake.server.failNext(GET, 'reset_body');
     const watched = await watch(GET, {}, JSON.stringify({ media_id: added.media_id }));
     expect(watched.headers['content-type']).toBe('image/png');
     expect(watched.headers['content-length']).toBe(String(MB));
@@ -531,7 +524,7 @@ describe('body faults on file downloads', () => {
     const answer = json(
       await upload(TEMP_UPLOAD, 'voice', { filename: 'v.mp3', bytes: randomBytes(MB) }),
     );
-    server.failNext(TEMP_GET, 'stall_body');
+    fake.server.failNext(TEMP_GET, 'stall_body');
     const watched = await watch(TEMP_GET, { media_id: String(answer.media_id) });
     expect(watched.headers['content-type']).toBe('audio/mpeg');
     const outcome = await Promise.race([
@@ -541,7 +534,7 @@ describe('body faults on file downloads', () => {
     expect(outcome).toBe('still held');
     expect(watched.received()).toBeGreaterThan(0);
     expect(watched.received()).toBeLessThan(MB);
-    await server.stop();
+    await fake.server.stop();
     expect(await watched.ended).toBe('error');
   });
 });

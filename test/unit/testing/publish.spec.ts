@@ -1,18 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { FakeWechatServer } from '../../../lib/testing/index.js';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { PATHS } from '../../helpers/constants.js';
 import {
   advanceClock,
   expectErrcode,
-  fakeCalls,
+  useFakeServer,
   fakeDateOnly,
   parse,
 } from '../../helpers/fake-client.js';
 
-let server: FakeWechatServer;
-let baseUrl: string;
+// Date is faked before the fake starts, so its publish clock starts on the faked time.
+beforeEach(() => fakeDateOnly());
+const fake = useFakeServer({ publishDelayMs: 60_000 });
+const { call } = fake;
 let token: string;
-const { call } = fakeCalls(() => baseUrl);
 
 const post = (path: string, body: unknown, raw?: string) =>
   call(path, { method: 'POST', query: { access_token: token }, body, raw });
@@ -45,17 +45,9 @@ async function status(publishId: string) {
   return (await ok(PATHS.publishGet, { publish_id: publishId })).json;
 }
 
-beforeEach(async () => {
-  fakeDateOnly();
-  server = new FakeWechatServer({ publishDelayMs: 60_000 });
-  ({ baseUrl } = await server.start());
-  token = server.issueToken();
-  server.addMaterial('image', { media_id: THUMB, name: 'cover.jpg', url: THUMB_URL });
-});
-
-afterEach(async () => {
-  jest.useRealTimers();
-  await server.stop();
+beforeEach(() => {
+  token = fake.server.issueToken();
+  fake.server.addMaterial('image', { media_id: THUMB, name: 'cover.jpg', url: THUMB_URL });
 });
 
 describe('freepublish/submit and get', () => {
@@ -130,7 +122,7 @@ describe('freepublish/submit and get', () => {
 
   it('failPublish: the job ends in that state with fail_idx; the draft stays', async () => {
     const mediaId = await draft('A', 'B');
-    server.failPublish(mediaId, 4, [2]);
+    fake.server.failPublish(mediaId, 4, [2]);
     const publishId = await submit(mediaId);
     advanceClock(60_000);
     const s = await status(publishId);
@@ -145,9 +137,9 @@ describe('freepublish/submit and get', () => {
   });
 
   it('failPublish refuses a status outside 2..6 and bad article numbers', () => {
-    expect(() => server.failPublish('x', 1 as never)).toThrow(RangeError);
-    expect(() => server.failPublish('x', 7 as never)).toThrow(RangeError);
-    expect(() => server.failPublish('x', 3, [0])).toThrow(RangeError);
+    expect(() => fake.server.failPublish('x', 1 as never)).toThrow(RangeError);
+    expect(() => fake.server.failPublish('x', 7 as never)).toThrow(RangeError);
+    expect(() => fake.server.failPublish('x', 3, [0])).toThrow(RangeError);
   });
 });
 
