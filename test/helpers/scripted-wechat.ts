@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import { DraftService, PublishService } from '../../lib/index.js';
 import { createTestModule, type TestModule } from './create-test-module.js';
 import { RawServer, type RawAnswer, type RawRequest } from './raw-server.js';
@@ -50,4 +51,24 @@ export async function scriptedWechat(
       await raw.stop();
     },
   };
+}
+
+/**
+ * One scripted WeChat for the enclosing describe: started before its tests, answers and
+ * requests cleared before each, closed after them. The returned object is filled in beforeAll.
+ */
+export function useScriptedWechat(
+  overrides: Parameters<typeof createTestModule>[0] = {},
+): Scripted {
+  const s = {} as Scripted;
+  beforeAll(async () => {
+    Object.assign(s, await scriptedWechat(overrides));
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+  beforeEach(() => {
+    s.reset();
+  });
+  return s;
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
   WechatConfigurationException,
@@ -6,7 +6,7 @@ import {
   WechatValidationException,
   type DraftArticle,
 } from '../../../lib/index.js';
-import { json, scriptedWechat, type Scripted } from '../../helpers/scripted-wechat.js';
+import { json, useScriptedWechat } from '../../helpers/scripted-wechat.js';
 import { APP_ID, OTHER_APP_ID, OTHER_APP_SECRET, PATHS } from '../../helpers/constants.js';
 import { rejectionOf } from '../../helpers/wait.js';
 
@@ -28,19 +28,7 @@ const PIC: DraftArticle = {
 };
 
 describe('DraftService', () => {
-  let s: Scripted;
-
-  beforeAll(async () => {
-    s = await scriptedWechat({ accounts: { [OTHER_APP_ID]: { appSecret: OTHER_APP_SECRET } } });
-  });
-
-  afterAll(async () => {
-    await s.close();
-  });
-
-  beforeEach(() => {
-    s.reset();
-  });
+  const s = useScriptedWechat({ accounts: { [OTHER_APP_ID]: { appSecret: OTHER_APP_SECRET } } });
 
   describe('sends what the caller gave, in WeChat’s shapes', () => {
     it('addDraft: the caller’s own article objects, unknown fields and key order kept', async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { RawRequest } from '../../helpers/raw-server.js';
-import { json, scriptedWechat, type Scripted } from '../../helpers/scripted-wechat.js';
+import { json, useScriptedWechat } from '../../helpers/scripted-wechat.js';
 import { PATHS } from '../../helpers/constants.js';
 import { collect, rejectionOf } from '../../helpers/wait.js';
 
@@ -33,23 +33,14 @@ describe.each([
   ['iterateDrafts', PATHS.draftBatchGet, 'media_id'],
   ['iteratePublished', PATHS.publishBatchGet, 'article_id'],
 ] as const)('%s walks with the shared walker', (method, path, key) => {
-  let s: Scripted;
+  const s = useScriptedWechat();
   let list: Listing;
   const walk = (opts?: Record<string, unknown>) =>
     (method === 'iterateDrafts'
       ? s.drafts.iterateDrafts(opts)
       : s.publish.iteratePublished(opts)) as AsyncIterable<Record<string, unknown>>;
 
-  beforeAll(async () => {
-    s = await scriptedWechat();
-  });
-
-  afterAll(async () => {
-    await s.close();
-  });
-
   beforeEach(() => {
-    s.reset();
     list = new Listing(key);
     s.answers.set(path, list.answer);
   });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { scriptedWechat, type Scripted } from '../../helpers/scripted-wechat.js';
+import { describe, expect, it } from '@jest/globals';
+import { useScriptedWechat } from '../../helpers/scripted-wechat.js';
 import { PATHS } from '../../helpers/constants.js';
 
 /** WeChat adds `errcode: 0, errmsg: "ok"` to some successes, as text/plain with `\/` escapes. */
@@ -9,19 +9,7 @@ const ok = (fields: string) => ({
 });
 
 describe('a success answered with errcode 0 resolves with API.md’s shape only', () => {
-  let s: Scripted;
-
-  beforeAll(async () => {
-    s = await scriptedWechat();
-  });
-
-  afterAll(async () => {
-    await s.close();
-  });
-
-  beforeEach(() => {
-    s.reset();
-  });
+  const s = useScriptedWechat();
 
   it('uploads: uploadArticleImage, addMaterial (video), addTemporaryMaterial', async () => {
     s.answers.set(PATHS.uploadImg, ok('"url":"http:\\/\\/mmbiz.qpic.cn\\/u.jpg"'));

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { quoteNumberFields, parseWechatBody } from '../../../lib/http/wechat-body.parser.js';
-import { scriptedWechat, type Scripted } from '../../helpers/scripted-wechat.js';
+import { useScriptedWechat } from '../../helpers/scripted-wechat.js';
 import { PATHS } from '../../helpers/constants.js';
 
 /** Past 2^53 (9007199254740992): JSON.parse would change the last digits. */
@@ -42,19 +42,7 @@ describe('ids past 2^53 are read from the text', () => {
 });
 
 describe('PublishService keeps every digit of publish_id, msg_data_id and article_id', () => {
-  let s: Scripted;
-
-  beforeAll(async () => {
-    s = await scriptedWechat();
-  });
-
-  afterAll(async () => {
-    await s.close();
-  });
-
-  beforeEach(() => {
-    s.reset();
-  });
+  const s = useScriptedWechat();
 
   it('submitPublish: bare numbers in, exact strings out; the draft id goes as a string', async () => {
     s.answers.set(PATHS.publishSubmit, {

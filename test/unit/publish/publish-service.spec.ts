@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   WechatApiException,
   WechatConfigurationException,
@@ -6,24 +6,12 @@ import {
   WechatValidationException,
   type PublishState,
 } from '../../../lib/index.js';
-import { json, scriptedWechat, type Scripted } from '../../helpers/scripted-wechat.js';
+import { json, useScriptedWechat } from '../../helpers/scripted-wechat.js';
 import { APP_ID, OTHER_APP_ID, OTHER_APP_SECRET, PATHS } from '../../helpers/constants.js';
 import { rejectionOf } from '../../helpers/wait.js';
 
 describe('PublishService', () => {
-  let s: Scripted;
-
-  beforeAll(async () => {
-    s = await scriptedWechat({ accounts: { [OTHER_APP_ID]: { appSecret: OTHER_APP_SECRET } } });
-  });
-
-  afterAll(async () => {
-    await s.close();
-  });
-
-  beforeEach(() => {
-    s.reset();
-  });
+  const s = useScriptedWechat({ accounts: { [OTHER_APP_ID]: { appSecret: OTHER_APP_SECRET } } });
 
   describe('getPublishStatus names publish_status 0..6', () => {
     it.each<[number, PublishState]>([

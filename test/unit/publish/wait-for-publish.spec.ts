@@ -15,7 +15,7 @@ import {
   WechatTransportException,
   type PublishStatus,
 } from '../../../lib/index.js';
-import { json, scriptedWechat, type Scripted } from '../../helpers/scripted-wechat.js';
+import { json, useScriptedWechat } from '../../helpers/scripted-wechat.js';
 import { createTestModule, type TestModule } from '../../helpers/create-test-module.js';
 import { PATHS } from '../../helpers/constants.js';
 import { rejectionOf, waitFor } from '../../helpers/wait.js';
@@ -243,19 +243,7 @@ describe('waitForPublish (fake clock)', () => {
 });
 
 describe('PublishService.waitForPublish over HTTP', () => {
-  let s: Scripted;
-
-  beforeAll(async () => {
-    s = await scriptedWechat();
-  });
-
-  afterAll(async () => {
-    await s.close();
-  });
-
-  beforeEach(() => {
-    s.reset();
-  });
+  const s = useScriptedWechat();
 
   it('polls freepublish/get until a final state: publishing, publishing, failed with fail_idx', async () => {
     const answers = [1, 1, 3];
