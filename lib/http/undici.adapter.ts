@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   AxiosError,
+  AxiosHeaders,
   type AxiosAdapter,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
@@ -133,7 +134,9 @@ function onHeaders(
     data: undefined,
     status: res.statusCode,
     statusText: (res as { statusText?: string }).statusText ?? '',
-    headers: res.headers as AxiosResponse['headers'],
+    // undici's names are already lower-case and its values clean: copied as they are into an
+    // AxiosHeaders, which axios then keeps (no `AxiosHeaders.from` of a plain object per call).
+    headers: Object.assign(new AxiosHeaders(), res.headers),
     config: cfg,
     request: undefined,
   };

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
-import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AxiosRequestConfig, AxiosResponse, GenericAbortSignal } from 'axios';
 import type { Dispatcher } from 'undici';
 import { RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
 import type { ResolvedWechatOptions } from '../wechat-material.options.js';
@@ -192,7 +192,7 @@ export class WechatHttpClient implements OnModuleDestroy {
   /** One HTTP exchange through HttpService; the shared settings are in WECHAT_AXIOS_CONFIG. */
   private send(
     req: WechatRequest,
-    signal: AbortSignal,
+    signal: GenericAbortSignal,
     upload: Readable | undefined,
   ): Promise<AxiosResponse<unknown>> {
     const post = req.method === 'POST';
