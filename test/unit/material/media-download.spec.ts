@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Test, type TestingModule } from '@nestjs/testing';
 import {
   MaterialService,
   WechatApiException,
-  WechatMaterialModule,
   WechatTransportException,
   WechatValidationException,
   type MaterialContent,
   type MaterialFileContent,
-  type WechatCallEvent,
-  type WechatMaterialModuleOptions,
 } from '../../../lib/index.js';
-import { FAST_OPTIONS } from '../../helpers/create-test-module.js';
-import { CapturingLogger } from '../../helpers/capturing-logger.js';
-import {
-  UPLOAD_TOKEN,
-  UploadServer,
-  hold,
-  json,
-  type Answer,
-} from '../../helpers/upload-server.js';
+import { useMediaModules } from '../../helpers/media-modules.js';
+import { UPLOAD_TOKEN, hold, json, type Answer } from '../../helpers/upload-server.js';
 import { rejectionOf, sleep, waitFor } from '../../helpers/wait.js';
 import { PATHS } from '../../helpers/constants.js';
 
@@ -82,42 +71,11 @@ function asFile(content: MaterialContent | { kind: string }): MaterialFileConten
 }
 
 describe('downloads: JSON or a file, decided by the answer, streamed', () => {
-  const server = new UploadServer();
-  let baseUrl: string;
-  const modules: TestingModule[] = [];
-  const events: WechatCallEvent[] = [];
+  const { server, events, material } = useMediaModules();
   let m: MaterialService;
 
-  async function material(overrides: WechatMaterialModuleOptions = {}): Promise<MaterialService> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        WechatMaterialModule.forRoot({
-          ...FAST_OPTIONS,
-          baseUrl,
-          onCall: (e) => events.push(e),
-          ...overrides,
-        }),
-      ],
-    })
-      .setLogger(new CapturingLogger())
-      .compile();
-    modules.push(moduleRef);
-    return moduleRef.get(MaterialService);
-  }
-
   beforeAll(async () => {
-    baseUrl = await server.start();
     m = await material({ transferTimeoutMs: 1000 });
-  });
-
-  afterAll(async () => {
-    for (const ref of modules) await ref.close();
-    await server.stop();
-  });
-
-  beforeEach(() => {
-    server.reset();
-    events.length = 0;
   });
 
   const getEvents = () => events.filter((e) => e.path === GET);

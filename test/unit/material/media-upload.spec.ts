@@ -1,23 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Test, type TestingModule } from '@nestjs/testing';
 import {
   MaterialService,
   WechatApiException,
-  WechatMaterialModule,
   WechatTransportException,
-  type WechatCallEvent,
-  type WechatMaterialModuleOptions,
 } from '../../../lib/index.js';
-import { FAST_OPTIONS } from '../../helpers/create-test-module.js';
-import { CapturingLogger } from '../../helpers/capturing-logger.js';
+import { useMediaModules } from '../../helpers/media-modules.js';
 import {
   UPLOAD_TOKEN,
-  UploadServer,
   hold,
   json,
   reset,
@@ -40,35 +34,14 @@ const slow =
     void setTimeout(() => answer(req, res), ms);
 
 describe('uploads: multipart as WeChat wants it, replay-safe', () => {
-  const server = new UploadServer();
-  let baseUrl: string;
+  const { server, events, material } = useMediaModules();
   let dir: string;
   let spoolDir: string;
   const savedTmp = process.env.TMPDIR;
-  const modules: TestingModule[] = [];
-  const events: WechatCallEvent[] = [];
-
-  async function material(overrides: WechatMaterialModuleOptions = {}): Promise<MaterialService> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        WechatMaterialModule.forRoot({
-          ...FAST_OPTIONS,
-          baseUrl,
-          onCall: (e) => events.push(e),
-          ...overrides,
-        }),
-      ],
-    })
-      .setLogger(new CapturingLogger())
-      .compile();
-    modules.push(moduleRef);
-    return moduleRef.get(MaterialService);
-  }
 
   let m: MaterialService;
 
   beforeAll(async () => {
-    baseUrl = await server.start();
     dir = await mkdtemp(join(tmpdir(), 'media-upload-'));
     spoolDir = await mkdtemp(join(tmpdir(), 'media-spool-'));
     process.env.TMPDIR = spoolDir;
@@ -77,15 +50,8 @@ describe('uploads: multipart as WeChat wants it, replay-safe', () => {
 
   afterAll(async () => {
     process.env.TMPDIR = savedTmp;
-    for (const ref of modules) await ref.close();
-    await server.stop();
     await rm(dir, { recursive: true, force: true });
     await rm(spoolDir, { recursive: true, force: true });
-  });
-
-  beforeEach(() => {
-    server.reset();
-    events.length = 0;
   });
 
   afterEach(async () => {
