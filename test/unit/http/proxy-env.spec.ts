@@ -2,12 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import {
   PROXY_BASIC,
   PROXY_PASSWORD,
-  PROXY_USER,
   runProxyScenario,
   totalRequests,
 } from '../../helpers/proxy-scenario.js';
-
-const AUTH = { username: PROXY_USER, password: PROXY_PASSWORD };
+import { PROXY_AUTH } from '../../helpers/proxy-expect.js';
 
 // HTTP_PROXY/HTTPS_PROXY are set inside the child (the proxy's port is known only there),
 // before the module builds its dispatcher; this jest process's environment is never touched.
@@ -15,9 +13,9 @@ describe("environment proxies (undici's EnvHttpProxyAgent semantics)", () => {
   it('honoured when http.proxy is absent, credentials from the URL, none printed', async () => {
     const r = await runProxyScenario({
       scheme: 'http',
-      proxyAuth: AUTH,
+      proxyAuth: PROXY_AUTH,
       envProxy: true,
-      client: { kind: 'none', auth: AUTH },
+      client: { kind: 'none', auth: PROXY_AUTH },
     });
     expect(r.ok).toBe(7);
     // undici tunnels an http origin through an environment proxy too (CONNECT).

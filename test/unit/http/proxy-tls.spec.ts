@@ -1,27 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  PROXY_BASIC,
-  PROXY_PASSWORD,
-  PROXY_USER,
   runProxyScenario,
   TEST_CA,
   totalRequests,
   type ProxyScenarioResult,
 } from '../../helpers/proxy-scenario.js';
+import {
+  PROXY_AUTH,
+  SCENARIO_CALLS,
+  expectNetworkFailure,
+  expectNoCredentials,
+} from '../../helpers/proxy-expect.js';
 
-const AUTH = { username: PROXY_USER, password: PROXY_PASSWORD };
-// The scenario: a token, a page, the counts, 5 pages at once, then a 40007.
-const CALLS = 1 + 1 + 1 + 5 + 1;
 // The module has no CA option (and `proxy` with `dispatcher` is refused): the child trusts
 // the committed test certificate (IP:127.0.0.1) through Node's own variable.
 const TRUST_TEST_CA = { NODE_EXTRA_CA_CERTS: TEST_CA };
-
-function expectNoCredentials(r: ProxyScenarioResult): void {
-  for (const secret of [PROXY_PASSWORD, PROXY_BASIC, encodeURIComponent(PROXY_PASSWORD)]) {
-    expect(r.printed).not.toContain(secret);
-  }
-  expect(r.printed).not.toContain(`${PROXY_USER}:`);
-}
 
 /** Each connection WeChat saw is one CONNECT tunnel the proxy opened to it. */
 function expectAllTunnelled(r: ProxyScenarioResult, authorized: boolean): void {
@@ -36,7 +29,7 @@ function expectAllTunnelled(r: ProxyScenarioResult, authorized: boolean): void {
 describe('http.proxy with an https baseUrl (CONNECT tunnel, TLS to WeChat inside it)', () => {
   it('a URL with credentials: every request tunnelled and authorized, no credential printed', async () => {
     const r = await runProxyScenario(
-      { scheme: 'https', proxyAuth: AUTH, client: { kind: 'url', auth: AUTH } },
+      { scheme: 'https', proxyAuth: PROXY_AUTH, client: { kind: 'url', auth: PROXY_AUTH } },
       TRUST_TEST_CA,
     );
     expect(r.baseUrl.startsWith('https://127.0.0.1:')).toBe(true);
@@ -44,7 +37,7 @@ describe('http.proxy with an https baseUrl (CONNECT tunnel, TLS to WeChat inside
     expect(r.errors).toEqual([expect.objectContaining({ errcode: 40007, httpStatus: 404 })]);
     // The errmsg quoted the proxy password: scrubbed like an app secret.
     expect(r.errors[0]!.message).toContain('invalid media_id ***');
-    expect(totalRequests(r)).toBe(CALLS);
+    expect(totalRequests(r)).toBe(SCENARIO_CALLS);
     expectAllTunnelled(r, true);
     expectNoCredentials(r);
   });
@@ -55,23 +48,17 @@ describe('http.proxy with an https baseUrl (CONNECT tunnel, TLS to WeChat inside
       TRUST_TEST_CA,
     );
     expect(r.ok).toBe(7);
-    expect(totalRequests(r)).toBe(CALLS);
+    expect(totalRequests(r)).toBe(SCENARIO_CALLS);
     expectAllTunnelled(r, true);
   });
 
   it('a 407 to CONNECT is a network failure (502), retried, nothing reaches WeChat', async () => {
     const r = await runProxyScenario(
-      { scheme: 'https', proxyAuth: AUTH, client: { kind: 'object' } },
+      { scheme: 'https', proxyAuth: PROXY_AUTH, client: { kind: 'object' } },
       TRUST_TEST_CA,
     );
     expect(r.ok).toBe(0);
-    expect(r.errors).toEqual([
-      expect.objectContaining({
-        name: 'WechatTransportException',
-        reason: 'network',
-        httpStatus: 502,
-      }),
-    ]);
+    expectNetworkFailure(r);
     expect(r.proxy.connects).toHaveLength(2);
     expect(r.proxy.connects.every((c) => !c.authorized)).toBe(true);
     expect(r.relayPeers).toEqual([]);

@@ -1,24 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  PROXY_BASIC,
   PROXY_PASSWORD,
   PROXY_USER,
   runProxyScenario,
   totalRequests,
   type ProxyScenarioResult,
 } from '../../helpers/proxy-scenario.js';
-
-const AUTH = { username: PROXY_USER, password: PROXY_PASSWORD };
-// The scenario: a token, a page, the counts, 5 pages at once, then a 40007.
-const CALLS = 1 + 1 + 1 + 5 + 1;
-
-/** No proxy credential in any message, stack, log line, event or filter body. */
-function expectNoCredentials(r: ProxyScenarioResult): void {
-  for (const secret of [PROXY_PASSWORD, PROXY_BASIC, encodeURIComponent(PROXY_PASSWORD)]) {
-    expect(r.printed).not.toContain(secret);
-  }
-  expect(r.printed).not.toContain(`${PROXY_USER}:`);
-}
+import {
+  PROXY_AUTH,
+  SCENARIO_CALLS,
+  expectNetworkFailure,
+  expectNoCredentials,
+} from '../../helpers/proxy-expect.js';
 
 /** Every request WeChat received came over a connection the proxy opened. */
 function expectAllThroughProxy(r: ProxyScenarioResult): void {
@@ -31,17 +24,17 @@ describe('http.proxy with an http baseUrl (absolute-form)', () => {
   it('an AxiosProxyConfig with auth: every request through the proxy, authorized, no credential printed', async () => {
     const r = await runProxyScenario({
       scheme: 'http',
-      proxyAuth: AUTH,
-      client: { kind: 'object', auth: AUTH },
+      proxyAuth: PROXY_AUTH,
+      client: { kind: 'object', auth: PROXY_AUTH },
     });
     expect(r.ok).toBe(7);
     expect(r.errors).toEqual([expect.objectContaining({ errcode: 40007, httpStatus: 404 })]);
     // The errmsg quoted the proxy password: scrubbed like an app secret.
     expect(r.errors[0]!.message).toContain('invalid media_id ***');
-    expect(totalRequests(r)).toBe(CALLS);
+    expect(totalRequests(r)).toBe(SCENARIO_CALLS);
     // One absolute-form request at the proxy per request at WeChat, none tunnelled.
     expect(r.proxy.connects).toEqual([]);
-    expect(r.proxy.requests).toHaveLength(CALLS);
+    expect(r.proxy.requests).toHaveLength(SCENARIO_CALLS);
     for (const req of r.proxy.requests) {
       expect(req.url.startsWith(`${r.baseUrl}/cgi-bin/`)).toBe(true);
       expect(req.authorized).toBe(true);
@@ -63,17 +56,11 @@ describe('http.proxy with an http baseUrl (absolute-form)', () => {
   it('wrong credentials: the 407 is a network failure (502), retried, nothing reaches WeChat', async () => {
     const r = await runProxyScenario({
       scheme: 'http',
-      proxyAuth: AUTH,
+      proxyAuth: PROXY_AUTH,
       client: { kind: 'url', auth: { username: PROXY_USER, password: `${PROXY_PASSWORD}-old` } },
     });
     expect(r.ok).toBe(0);
-    expect(r.errors).toEqual([
-      expect.objectContaining({
-        name: 'WechatTransportException',
-        reason: 'network',
-        httpStatus: 502,
-      }),
-    ]);
+    expectNetworkFailure(r);
     // attempts: 1 → two tries of the token request, both refused by the proxy.
     expect(r.proxy.requests).toHaveLength(2);
     expect(r.proxy.requests.every((q) => !q.authorized)).toBe(true);
@@ -87,16 +74,9 @@ describe('http.proxy with an http baseUrl (absolute-form)', () => {
     const r = await runProxyScenario({
       scheme: 'http',
       deadProxy: true,
-      client: { kind: 'url', auth: AUTH },
+      client: { kind: 'url', auth: PROXY_AUTH },
     });
-    expect(r.errors).toEqual([
-      expect.objectContaining({
-        name: 'WechatTransportException',
-        reason: 'network',
-        code: 'ECONNREFUSED',
-        httpStatus: 502,
-      }),
-    ]);
+    expectNetworkFailure(r, { code: 'ECONNREFUSED' });
     expect(r.relayPeers).toEqual([]);
     expect(r.events).toHaveLength(2);
     expectNoCredentials(r);
