@@ -3,8 +3,7 @@ import { RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
 import type { ResolvedWechatOptions } from '../wechat-material.options.js';
 import { AccessTokenService } from '../token/access-token.service.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
-import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
-import { invalidAppIdMessage } from '../errors/messages.js';
+import { clientForAccount } from '../token/account-client.js';
 import { AccountDraftClient } from './draft.client.js';
 import type {
   BatchGetDraftsQuery,
@@ -72,12 +71,11 @@ export class DraftService implements DraftClient {
    * (no request) when appId has no credentials in `accounts`/`appId` and no provider is set.
    */
   forAccount(appId: string): DraftClient {
-    if (typeof appId !== 'string' || appId.trim() === '') {
-      throw new WechatConfigurationException(invalidAppIdMessage(), ['appId']);
-    }
-    this.tokens.assertKnownAccount(appId);
-    return appId === this.options.appId
-      ? this.main
-      : new AccountDraftClient(appId, this.tokens, this.http);
+    return clientForAccount(
+      appId,
+      this.tokens,
+      { appId: this.options.appId, client: this.main },
+      (id) => new AccountDraftClient(id, this.tokens, this.http),
+    );
   }
 }

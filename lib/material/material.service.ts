@@ -4,8 +4,7 @@ import type { ResolvedWechatOptions } from '../wechat-material.options.js';
 import { AccessTokenService } from '../token/access-token.service.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
 import { AccountMaterialClient } from './account-material.client.js';
-import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
-import { invalidAppIdMessage } from '../errors/messages.js';
+import { clientForAccount } from '../token/account-client.js';
 import type { AddMaterial, BatchGetMaterial, MaterialClient } from './material-client.types.js';
 import type {
   MaterialContent,
@@ -91,13 +90,11 @@ export class MaterialService implements MaterialClient {
    * (no request) when appId has no credentials in `accounts`/`appId` and no provider is set.
    */
   forAccount(appId: string): MaterialClient {
-    if (typeof appId !== 'string' || appId.trim() === '') {
-      throw new WechatConfigurationException(invalidAppIdMessage(), ['appId']);
-    }
-    this.tokens.assertKnownAccount(appId);
-    // Clients are stateless (tokens live in AccessTokenService), so a new one is cheap.
-    return appId === this.options.appId
-      ? this.main
-      : new AccountMaterialClient(appId, this.tokens, this.http);
+    return clientForAccount(
+      appId,
+      this.tokens,
+      { appId: this.options.appId, client: this.main },
+      (id) => new AccountMaterialClient(id, this.tokens, this.http),
+    );
   }
 }

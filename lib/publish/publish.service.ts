@@ -3,8 +3,7 @@ import { RESOLVED_WECHAT_OPTIONS } from '../wechat-material.constants.js';
 import type { ResolvedWechatOptions } from '../wechat-material.options.js';
 import { AccessTokenService } from '../token/access-token.service.js';
 import { WechatHttpClient } from '../http/wechat-http.client.js';
-import { WechatConfigurationException } from '../errors/wechat-configuration.exception.js';
-import { invalidAppIdMessage } from '../errors/messages.js';
+import { clientForAccount } from '../token/account-client.js';
 import type { IterateDraftsOptions } from '../draft/draft.types.js';
 import { AccountPublishClient } from './publish.client.js';
 import type {
@@ -73,12 +72,11 @@ export class PublishService implements PublishClient {
    * (no request) when appId has no credentials in `accounts`/`appId` and no provider is set.
    */
   forAccount(appId: string): PublishClient {
-    if (typeof appId !== 'string' || appId.trim() === '') {
-      throw new WechatConfigurationException(invalidAppIdMessage(), ['appId']);
-    }
-    this.tokens.assertKnownAccount(appId);
-    return appId === this.options.appId
-      ? this.main
-      : new AccountPublishClient(appId, this.tokens, this.http);
+    return clientForAccount(
+      appId,
+      this.tokens,
+      { appId: this.options.appId, client: this.main },
+      (id) => new AccountPublishClient(id, this.tokens, this.http),
+    );
   }
 }
