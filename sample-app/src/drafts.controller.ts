@@ -18,7 +18,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import {
@@ -37,6 +36,7 @@ import {
   NewsDraftArticleBodyDto,
   NewspicDraftArticleBodyDto,
 } from './api-draft-schemas.dto.js';
+import { ApiPageQuery } from './api-page-query.decorator.js';
 import { ApiWechatErrors } from './api-wechat-errors.decorator.js';
 import { DraftArticleBodyPipe } from './draft-article-body.pipe.js';
 import { DraftArticleParamsDto } from './draft-params.dto.js';
@@ -74,9 +74,7 @@ export class DraftsController {
     summary: 'One page of drafts',
     description: 'POST /cgi-bin/draft/batchget, answered as WeChat sent it.',
   })
-  @ApiQuery({ name: 'offset', schema: { type: 'integer', minimum: 0, example: 0 } })
-  @ApiQuery({ name: 'count', schema: { type: 'integer', minimum: 1, maximum: 20, example: 20 } })
-  @ApiQuery({ name: 'no_content', required: false, schema: { type: 'integer', enum: [0, 1] } })
+  @ApiPageQuery()
   @ApiOkResponse({ type: DraftPageDto })
   @ApiWechatErrors(PAGE_QUERY_ERRORS)
   list(@Query() query: BatchGetDraftsDto): Promise<DraftPage> {

@@ -31,6 +31,7 @@ import {
   PublishJobDto,
   PublishStatusDto,
 } from './api-draft-schemas.dto.js';
+import { ApiPageQuery } from './api-page-query.decorator.js';
 import { ApiWechatErrors } from './api-wechat-errors.decorator.js';
 import { DeletePublicationQueryDto } from './draft-params.dto.js';
 import { PAGE_QUERY_ERRORS } from './drafts.controller.js';
@@ -97,9 +98,7 @@ export class PublishingController {
     summary: 'One page of publications',
     description: 'POST /cgi-bin/freepublish/batchget, answered as WeChat sent it.',
   })
-  @ApiQuery({ name: 'offset', schema: { type: 'integer', minimum: 0, example: 0 } })
-  @ApiQuery({ name: 'count', schema: { type: 'integer', minimum: 1, maximum: 20, example: 20 } })
-  @ApiQuery({ name: 'no_content', required: false, schema: { type: 'integer', enum: [0, 1] } })
+  @ApiPageQuery()
   @ApiOkResponse({ type: PublishedPageDto })
   @ApiWechatErrors(PAGE_QUERY_ERRORS)
   list(@Query() query: BatchGetPublishedDto): Promise<PublishedPage> {
