@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { PATHS } from './constants.js';
+import { closeNow, listenOnLoopback } from './loopback-server.js';
 
 export interface RawRequest {
   method: string;
@@ -57,24 +57,20 @@ export class RawServer {
   }
 
   async start(): Promise<string> {
-    const server = createServer((req, res) => this.onRequest(req, res));
-    server.on('connection', (socket: Socket) => {
-      this.connectionsOpened++;
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { server, url } = await listenOnLoopback(
+      (req, res) => this.onRequest(req, res),
+      this.sockets,
+      () => this.connectionsOpened++,
+    );
     this.server = server;
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return url;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeNow(server);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {

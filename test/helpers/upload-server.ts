@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { PATHS } from './constants.js';
+import { closeNow, listenOnLoopback } from './loopback-server.js';
 
 /** One multipart part as the server parsed it (filenames decoded as UTF-8, as WeChat does). */
 export interface ReceivedPart {
@@ -110,23 +111,19 @@ export class UploadServer {
   }
 
   async start(): Promise<string> {
-    const server = createServer((req, res) => void this.onRequest(req, res));
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { server, url } = await listenOnLoopback(
+      (req, res) => void this.onRequest(req, res),
+      this.sockets,
+    );
     this.server = server;
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return url;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeNow(server);
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
