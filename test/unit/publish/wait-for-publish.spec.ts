@@ -82,6 +82,10 @@ describe('waitForPublish (fake clock)', () => {
     jest.useRealTimers();
   });
 
+  /** A wait polling every 5 s for up to 60 s, that `signal` can abort. */
+  const waitAbortable = (signal: AbortSignal) =>
+    track(waitForPublish(polls.poll, { intervalMs: 5000, timeoutMs: 60_000, signal, path: PATH }));
+
   it('asks at once, then pauses intervalMs growing ×1.5 up to 30 s', async () => {
     polls.auto = status(1);
     const w = track(
@@ -186,14 +190,7 @@ describe('waitForPublish (fake clock)', () => {
 
   it('an abort during a pause rejects with signal.reason at once and stops polling', async () => {
     const ac = new AbortController();
-    const w = track(
-      waitForPublish(polls.poll, {
-        intervalMs: 5000,
-        timeoutMs: 60_000,
-        signal: ac.signal,
-        path: PATH,
-      }),
-    );
+    const w = waitAbortable(ac.signal);
     await jest.advanceTimersByTimeAsync(0);
     polls.answer(status(1));
     await jest.advanceTimersByTimeAsync(1000);
@@ -206,14 +203,7 @@ describe('waitForPublish (fake clock)', () => {
 
   it('an abort during a poll aborts that poll and rejects at once, even if the poll hangs', async () => {
     const ac = new AbortController();
-    const w = track(
-      waitForPublish(polls.poll, {
-        intervalMs: 5000,
-        timeoutMs: 60_000,
-        signal: ac.signal,
-        path: PATH,
-      }),
-    );
+    const w = waitAbortable(ac.signal);
     await jest.advanceTimersByTimeAsync(0);
     ac.abort('why');
     await expect(w.promise).rejects.toBe('why');
