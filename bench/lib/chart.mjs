@@ -50,8 +50,10 @@ export function barChartSvg(rows, { title, meta }) {
           `<line x1="${(p.x + scale(v.min)).toFixed(1)}" x2="${(p.x + scale(v.max)).toFixed(1)}" y1="${y0}" y2="${y0}" stroke="#111" stroke-width="1.5"/>`,
         );
       }
+      // The label goes after the bar and after the spread line, so neither runs through it.
+      const end = Number.isFinite(v.max) ? Math.max(w, scale(v.max)) : w;
       out.push(
-        `<text x="${(p.x + w + 6).toFixed(1)}" y="${y + rowH / 2 + 4}" fill="#111">${Math.round(v.median)}</text>`,
+        `<text x="${(p.x + end + 6).toFixed(1)}" y="${y + rowH / 2 + 4}" fill="#111">${Math.round(v.median)}</text>`,
       );
     });
   }
