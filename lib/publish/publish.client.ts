@@ -41,9 +41,8 @@ export class AccountPublishClient implements PublishClient {
       { media_id: draftMediaId },
       { ...IDS, accept: hasPublishId },
     );
-    // errcode 0 / errmsg "ok" only say the job was accepted: the job itself is the answer.
-    const { errcode: _errcode, errmsg: _errmsg, ...job } = body;
-    return job as { publish_id: string; msg_data_id?: string };
+    // The client already drops WeChat's errcode 0 / errmsg "ok": what is left is the job.
+    return body as { publish_id: string; msg_data_id?: string };
   }
 
   async getPublishStatus(publishId: string): Promise<PublishStatus> {
